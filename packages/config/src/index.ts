@@ -1,0 +1,2 @@
+export { commonEnv } from "./common-env.ts";
+export { ConfigError, loadConfig, loadConfigOrExit } from "./load-config.ts";

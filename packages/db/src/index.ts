@@ -1,0 +1,2 @@
+export { createDatabase, type Database } from "./create-database.ts";
+export { migrateToLatest } from "./migrate.ts";

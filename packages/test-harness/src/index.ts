@@ -1,0 +1,4 @@
+export { freePort } from "./free-port.ts";
+export { type PostgresServer, startPostgres } from "./postgres.ts";
+export { type ServiceProcess, startServiceProcess } from "./service-process.ts";
+export { createTestIssuer, type TestIssuer } from "./test-issuer.ts";

@@ -1,0 +1,2 @@
+export { createInternalTrpc, type InternalContext } from "./internal-trpc.ts";
+export { trpcRoute } from "./trpc-route.ts";
