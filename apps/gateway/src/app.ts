@@ -1,0 +1,64 @@
+import { isValidRequestId, type Logger, newRequestId } from "@ecom/observability";
+import { docsPage, specPath } from "./docs-page.ts";
+import { jsonError } from "./json-error.ts";
+import { proxy } from "./proxy.ts";
+import { matchUpstream, type UpstreamUrls, upstreamTable } from "./routes.ts";
+
+export type GatewayDeps = {
+  upstreams: UpstreamUrls;
+  upstreamTimeoutMs: number;
+  logger: Logger;
+};
+
+/** What Bun.serve hands the fetch handler; only the client address is used. */
+type ClientInfo = { requestIP(request: Request): { address: string } | null };
+
+/**
+ * The local gateway: routing and headers only. `/api/<users|products|orders>` go to their service,
+ * `/docs` lists the whole API, `/health/live` answers for the gateway itself; everything else
+ * (internal `/trpc`, `/metrics`) is a 404, as in the cluster's ingress.
+ */
+export function createGateway(deps: GatewayDeps) {
+  const table = upstreamTable(deps.upstreams);
+
+  const route = async (request: Request, requestId: string, clientIp: string | undefined) => {
+    const { pathname } = new URL(request.url);
+    const upstream = matchUpstream(table, pathname);
+    const log = deps.logger.child({ "trace.id": requestId });
+    if (upstream) {
+      return proxy(request, upstream, { requestId, clientIp, timeoutMs: deps.upstreamTimeoutMs, log });
+    }
+    if (request.method === "GET" && pathname === "/health/live") {
+      return Response.json({ status: "ok" }, { headers: { "x-request-id": requestId } });
+    }
+    if (request.method === "GET" && (pathname === "/docs" || pathname === "/docs/")) {
+      return new Response(await docsPage(table, deps.upstreamTimeoutMs), {
+        headers: { "content-type": "text/html; charset=utf-8", "x-request-id": requestId },
+      });
+    }
+    const spec = table.find((u) => specPath(u) === pathname);
+    if (request.method === "GET" && spec) {
+      const specRequest = new Request(new URL("/openapi.json", request.url), { headers: request.headers });
+      return proxy(specRequest, spec, { requestId, clientIp, timeoutMs: deps.upstreamTimeoutMs, log });
+    }
+    return jsonError(404, "NOT_FOUND", "No such route", requestId);
+  };
+
+  return async function fetch(request: Request, server: ClientInfo): Promise<Response> {
+    const started = performance.now();
+    const incoming = request.headers.get("x-request-id");
+    const requestId = isValidRequestId(incoming) ? incoming : newRequestId();
+    const response = await route(request, requestId, server.requestIP(request)?.address);
+    const { pathname } = new URL(request.url);
+    if (pathname !== "/health/live") {
+      deps.logger.info(`${request.method} ${pathname} ${response.status}`, {
+        "trace.id": requestId,
+        "http.request.method": request.method,
+        "http.response.status_code": response.status,
+        "url.path": pathname,
+        "event.duration": Math.round((performance.now() - started) * 1e6),
+      });
+    }
+    return response;
+  };
+}

@@ -1,0 +1,17 @@
+import { commonEnv } from "@ecom/config";
+import { z } from "zod";
+
+export const gatewayEnv = z.object({
+  NODE_ENV: commonEnv.NODE_ENV,
+  HOST: commonEnv.HOST,
+  LOG_LEVEL: commonEnv.LOG_LEVEL,
+  SHUTDOWN_TIMEOUT_MS: commonEnv.SHUTDOWN_TIMEOUT_MS,
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  USER_SERVICE_URL: z.url().default("http://127.0.0.1:3001"),
+  PRODUCT_SERVICE_URL: z.url().default("http://127.0.0.1:3002"),
+  ORDER_SERVICE_URL: z.url().default("http://127.0.0.1:3003"),
+  /** How long an upstream may take to start answering before the client gets a 504. */
+  GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayEnv>;
