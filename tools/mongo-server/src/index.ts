@@ -1,1 +1,2 @@
-export {};
+export { ensureMongoServerJar, mongoServerJarPath } from "./jar.ts";
+export { type MongoServerOptions, type MongoServerProcess, startMongoServer } from "./start.ts";
