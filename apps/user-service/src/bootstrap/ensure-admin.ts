@@ -1,0 +1,18 @@
+import type { Kysely } from "kysely";
+import type { Clock } from "../clock.ts";
+import type { UserTables } from "../repository/tables.ts";
+import { createUserRepository } from "../repository/user-repository.ts";
+import { hashPassword } from "../security/passwords.ts";
+
+/**
+ * The only way an admin comes to exist: ADMIN_EMAIL/ADMIN_PASSWORD at start-up. An existing account
+ * with that email is promoted, re-activated and given that password.
+ */
+export async function ensureAdmin(
+  db: Kysely<UserTables>,
+  admin: { email: string; password: string },
+  clock: Clock,
+): Promise<void> {
+  const passwordHash = await hashPassword(admin.password);
+  await createUserRepository(db).upsertAdmin({ email: admin.email, passwordHash, now: clock.now() });
+}

@@ -1,0 +1,15 @@
+import { migrateToLatest } from "@ecom/db";
+import type { Kysely } from "kysely";
+import type { Clock } from "../clock.ts";
+import { migrations } from "../migrations/index.ts";
+import type { UserTables } from "../repository/tables.ts";
+import { ensureAdmin } from "./ensure-admin.ts";
+
+/** Start-up work before the first request: schema up to date, configured admin in place. */
+export async function prepareDatabase(
+  db: Kysely<UserTables>,
+  options: { admin?: { email: string; password: string }; clock: Clock },
+): Promise<void> {
+  await migrateToLatest(db as Kysely<unknown>, migrations);
+  if (options.admin) await ensureAdmin(db, options.admin, options.clock);
+}

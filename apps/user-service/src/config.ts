@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { commonEnv } from "@ecom/config";
+import { z } from "zod";
+
+/** `<repo>/.data/user-service`: where local runs keep the embedded database and the generated signing key. */
+export const defaultDataDir = join(import.meta.dir, "..", "..", "..", ".data", "user-service");
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z
+  .object({
+    ...commonEnv,
+    PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+    DATABASE_URL: z.url().optional(),
+    DATA_DIR: z.string().default(defaultDataDir),
+    JWT_ISSUER: z.string().min(1).default("ecom-user-service"),
+    /** Ed25519 private key, PKCS8 PEM (literal `\n` sequences are accepted for one-line env files). */
+    JWT_PRIVATE_KEY: z.string().optional(),
+    /** `kid` published in the JWKS; defaults to the key's RFC 7638 thumbprint. */
+    JWT_KEY_ID: z.string().min(1).max(128).optional(),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+    LOGIN_RATE_LIMIT_MAX: positiveInt.default(5),
+    LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+    ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+    ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  })
+  .superRefine((env, ctx) => {
+    const required = (name: string, message = "is required in production") =>
+      ctx.addIssue({ code: "custom", path: [name], message });
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      required(
+        env.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL",
+        "ADMIN_EMAIL and ADMIN_PASSWORD go together",
+      );
+    }
+    if (env.NODE_ENV !== "production") return;
+    // Production never falls back to an embedded database, a generated key or the shared dev credential.
+    if (!env.DATABASE_URL) required("DATABASE_URL");
+    if (!env.JWT_PRIVATE_KEY) required("JWT_PRIVATE_KEY");
+    if (env.INTERNAL_SERVICE_TOKEN === commonEnv.INTERNAL_SERVICE_TOKEN.parse(undefined)) {
+      required("INTERNAL_SERVICE_TOKEN", "must be set to a secret in production");
+    }
+  });
+
+export type UserServiceConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,35 @@
+import { requireAdmin } from "@ecom/auth";
+import type { Kysely } from "kysely";
+import type { UserTables } from "../repository/tables.ts";
+import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
+import { errorBodySchema } from "../schemas/error.ts";
+import { listUsersQuerySchema, userListSchema } from "../schemas/user-list.ts";
+import { bearerSecurity, routeGroup } from "./route-group.ts";
+
+/** Listing every account: admins only. */
+export function adminRoutes(deps: { db: Kysely<UserTables> }) {
+  const users = createUserRepository(deps.db);
+
+  return routeGroup("/api/users").get(
+    "",
+    async ({ authenticate, query }) => {
+      requireAdmin(await authenticate());
+      const { items, total } = await users.list({
+        page: query.page,
+        limit: query.limit,
+        emailContains: query.email,
+      });
+      return { items: items.map(toPublicUser), page: query.page, limit: query.limit, total };
+    },
+    {
+      query: listUsersQuerySchema,
+      response: { 200: userListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
+      detail: {
+        summary: "List users (admin)",
+        description: "Oldest first. `email` filters by a case-insensitive part of the address.",
+        tags: ["Admin"],
+        security: bearerSecurity,
+      },
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { UnauthorizedError } from "@ecom/errors";
+import type { Kysely } from "kysely";
+import type { Clock } from "../clock.ts";
+import type { UserTables } from "../repository/tables.ts";
+import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
+import { errorBodySchema } from "../schemas/error.ts";
+import { updateProfileBodySchema } from "../schemas/profile.ts";
+import { userSchema } from "../schemas/user.ts";
+import { bearerSecurity, routeGroup } from "./route-group.ts";
+
+/** A valid token whose user is gone or disabled is no longer good for anything. */
+const noLongerValid = () => new UnauthorizedError("This account no longer exists or is disabled");
+
+/** The caller's own profile. */
+export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
+  const users = createUserRepository(deps.db);
+
+  return routeGroup("/api/users")
+    .get(
+      "/me",
+      async ({ authenticate }) => {
+        const { userId } = await authenticate();
+        const user = await users.findById(userId);
+        if (!user?.isActive) throw noLongerValid();
+        return toPublicUser(user);
+      },
+      {
+        response: { 200: userSchema, 401: errorBodySchema },
+        detail: { summary: "The caller's profile", tags: ["Profile"], security: bearerSecurity },
+      },
+    )
+    .patch(
+      "/me",
+      async ({ authenticate, body }) => {
+        const { userId } = await authenticate();
+        const current = await users.findById(userId);
+        if (!current?.isActive) throw noLongerValid();
+        const updated = await users.updateProfile(userId, body, deps.clock.now());
+        if (!updated) throw noLongerValid();
+        return toPublicUser(updated);
+      },
+      {
+        body: updateProfileBodySchema,
+        response: { 200: userSchema, 400: errorBodySchema, 401: errorBodySchema },
+        detail: {
+          summary: "Change the caller's name or phone",
+          description:
+            "Only `firstName`, `lastName` and `phone` (null removes it); any other field is a 400.",
+          tags: ["Profile"],
+          security: bearerSecurity,
+        },
+      },
+    );
+}

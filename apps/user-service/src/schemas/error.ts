@@ -1,0 +1,15 @@
+import { z } from "zod";
+
+/** The one error shape of the API contract, for docs and for tests that check every failure. */
+export const errorBodySchema = z
+  .object({
+    error: z
+      .object({
+        code: z.string().regex(/^[A-Z_]+$/),
+        message: z.string().min(1),
+        details: z.unknown().optional(),
+        requestId: z.string().min(1),
+      })
+      .strict(),
+  })
+  .strict();
