@@ -1,0 +1,34 @@
+import { commonEnv } from "@ecom/config";
+import { z } from "zod";
+
+const LOCAL_SERVICE_TOKEN = commonEnv.INTERNAL_SERVICE_TOKEN.parse(undefined);
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** The product service's environment; production refuses every local fallback. */
+export const productServiceEnv = z
+  .object({
+    ...commonEnv,
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3002),
+    /** Unset outside production: the embedded mongo-java-server under `<repo>/.data/mongo` is started. */
+    MONGO_URL: z.string().startsWith("mongodb://").optional(),
+    MONGO_DB_NAME: z.string().min(1).default("products_db"),
+    JWT_ISSUER: z.string().min(1).default("ecom-user-service"),
+    JWKS_URL: z.url().default("http://127.0.0.1:3001/api/users/.well-known/jwks.json"),
+    /** Fills an empty catalog with the demo products at start-up; defaults to on outside production. */
+    SEED_ON_EMPTY: flag.optional(),
+    /** How long a reserve call may hold an order's reservation before another call may take it over. */
+    RESERVATION_LEASE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (!env.MONGO_URL)
+      ctx.addIssue({ code: "custom", path: ["MONGO_URL"], message: "is required in production" });
+    if (env.INTERNAL_SERVICE_TOKEN === LOCAL_SERVICE_TOKEN)
+      ctx.addIssue({
+        code: "custom",
+        path: ["INTERNAL_SERVICE_TOKEN"],
+        message: "must be set to a secret in production",
+      });
+  });
+
+export type ProductServiceEnv = z.infer<typeof productServiceEnv>;

@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { type Connection, type InferSchemaType, Schema } from "mongoose";
+import type { Clock } from "../clock.ts";
+import { fromCents } from "../schemas/money.ts";
+import type { ProductView } from "../schemas/product.ts";
+
+const isInteger = { validator: Number.isInteger, message: "{PATH} must be an integer" };
+
+/**
+ * Stock an order holds on this product. The hold is written in the same single-document update that
+ * takes the stock (and removed in the one that gives it back), so "stock taken" and "who took it" can
+ * never disagree, whatever crashes in between; it also makes taking and giving back idempotent per order.
+ */
+const holdSchema = new Schema(
+  {
+    orderId: { type: String, required: true },
+    quantity: { type: Number, required: true, min: 1, validate: isInteger },
+  },
+  { _id: false },
+);
+
+/** Mirrors the REST schema in `schemas/product.ts`; money is kept as integer cents. */
+export function productSchema(clock: Clock) {
+  return new Schema(
+    {
+      _id: { type: String, default: () => randomUUID() },
+      name: { type: String, required: true, trim: true, minlength: 1, maxlength: 200 },
+      description: { type: String, required: true, trim: true, minlength: 1, maxlength: 5000 },
+      priceCents: { type: Number, required: true, min: 1, max: 100_000_000, validate: isInteger },
+      category: { type: String, required: true, trim: true, lowercase: true, minlength: 1, maxlength: 60 },
+      stock: { type: Number, required: true, min: 0, validate: isInteger },
+      images: { type: [String], default: [] },
+      tags: { type: [{ type: String, trim: true, lowercase: true }], default: [] },
+      isActive: { type: Boolean, default: true },
+      holds: { type: [holdSchema], default: [], select: false },
+    },
+    {
+      collection: "products",
+      versionKey: false,
+      strict: "throw",
+      timestamps: { currentTime: () => clock.now() },
+      autoIndex: false,
+      autoCreate: false,
+      toJSON: { transform: (_doc, record) => toProductView(record as unknown as ProductRecord) },
+    },
+  )
+    .index({ category: 1 })
+    .index({ tags: 1 })
+    .index({ priceCents: 1 })
+    .index({ isActive: 1 })
+    .index({ createdAt: -1 });
+}
+
+export type ProductRecord = InferSchemaType<ReturnType<typeof productSchema>> & {
+  _id: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The API's Product object: cents become `price`, internal fields (holds) never leave the service. */
+export function toProductView(record: ProductRecord): ProductView {
+  return {
+    id: record._id,
+    name: record.name,
+    description: record.description,
+    price: fromCents(record.priceCents),
+    category: record.category,
+    stock: record.stock,
+    images: [...record.images],
+    tags: [...record.tags],
+    isActive: record.isActive,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+export function productModel(connection: Connection, clock: Clock) {
+  return connection.model("Product", productSchema(clock));
+}
+
+export type ProductModel = ReturnType<typeof productModel>;

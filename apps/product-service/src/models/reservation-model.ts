@@ -1,0 +1,63 @@
+import { type Connection, type InferSchemaType, Schema } from "mongoose";
+import type { Clock } from "../clock.ts";
+
+const lineSchema = new Schema(
+  {
+    productId: { type: String, required: true },
+    requested: { type: Number, required: true },
+    available: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+const itemSchema = new Schema(
+  {
+    productId: { type: String, required: true },
+    quantity: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+/**
+ * One record per order id, the reservation's state machine:
+ * `reserving` (a reserve call owns it until `leaseUntil`) → `reserved` | `released` (final).
+ * `taken` lists the product ids whose stock this order holds, for operators and recovery logs; the
+ * authoritative holds live on the product documents themselves (see product-model.ts).
+ */
+export function reservationSchema(clock: Clock) {
+  return new Schema(
+    {
+      _id: { type: String, required: true },
+      status: { type: String, required: true, enum: ["reserving", "reserved", "released"] },
+      items: { type: [itemSchema], default: [] },
+      taken: { type: [String], default: [] },
+      owner: { type: String },
+      leaseUntil: { type: Date },
+      /** Why a reserve failed, so a retry with the same order id gets the same answer. */
+      failure: {
+        type: new Schema(
+          {
+            reason: { type: String, required: true },
+            shortages: { type: [lineSchema], default: [] },
+          },
+          { _id: false },
+        ),
+      },
+    },
+    {
+      collection: "reservations",
+      versionKey: false,
+      timestamps: { currentTime: () => clock.now() },
+      autoIndex: false,
+      autoCreate: false,
+    },
+  );
+}
+
+export type ReservationRecord = InferSchemaType<ReturnType<typeof reservationSchema>>;
+
+export function reservationModel(connection: Connection, clock: Clock) {
+  return connection.model("Reservation", reservationSchema(clock));
+}
+
+export type ReservationModel = ReturnType<typeof reservationModel>;

@@ -1,0 +1,232 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../clock.ts";
+import type { ProductModel } from "../models/product-model.ts";
+import type { ReservationModel } from "../models/reservation-model.ts";
+import type {
+  FailureReason,
+  ReleaseResult,
+  ReservationStatus,
+  ReserveResult,
+  Shortage,
+} from "../schemas/reservation.ts";
+import { isDuplicateKey, withDbErrors } from "./db-errors.ts";
+import { holdsOn, type Line, returnAll, takeHold } from "./stock-holds.ts";
+
+type Deps = {
+  products: ProductModel;
+  reservations: ReservationModel;
+  clock: Clock;
+  /** How long a reserve call owns a `reserving` record before another call may take it over. */
+  leaseMs: number;
+};
+
+type Stored = {
+  _id: string;
+  status: "reserving" | "reserved" | "released";
+  items: Line[];
+  owner?: string | null;
+  leaseUntil?: Date | null;
+  failure?: { reason: FailureReason; shortages: Shortage[] } | null;
+};
+
+const POLL_MS = 20;
+const RESERVED: ReserveResult = { ok: true, status: "reserved" };
+
+/**
+ * Stock reservations for orders, one record per order id, without multi-document transactions.
+ *
+ * Crash safety: the truth about what an order holds lives on the product documents (`holds`), written
+ * in the same atomic update that moves the stock, so taking and giving back are each idempotent per
+ * (order, product). The reservation record only says who is working on the order (`owner` until
+ * `leaseUntil`) and how it ended. If the service dies mid-reserve, the record stays `reserving`; once
+ * its lease runs out, the next `reserve` for that order takes it over and resumes (lines already held
+ * are skipped, never taken twice), the next `release` rolls it back, and `getReservation` rolls it
+ * back too, so it never reports stock that is held by nobody's decision. A release that dies while
+ * giving back is finished by the next `release` call.
+ *
+ * A failed reserve (short or unavailable) gives back what it took and ends `released` with its
+ * answer stored: a retry with the same order id gets the same answer instead of a second attempt, so
+ * the order side can retry blindly and every order id has one outcome. A new attempt needs a new id.
+ * The first call's items define the reservation; a retry's items are not re-read.
+ *
+ * Limit: a call that stalls for longer than the lease while still alive can race the call that took
+ * it over; the lease (10 s by default) is far above a reserve's normal few milliseconds.
+ */
+export function reservationRepository(deps: Deps) {
+  const { products, reservations, clock } = deps;
+  const leaseUntil = () => new Date(clock.now().getTime() + deps.leaseMs);
+  const load = (orderId: string) => reservations.findById(orderId).lean<Stored>();
+  const leaseLive = (record: Stored) => (record.leaseUntil?.getTime() ?? 0) > clock.now().getTime();
+  const settledAnswer = (record: Stored): ReserveResult =>
+    record.status === "reserved"
+      ? RESERVED
+      : { ok: false, ...(record.failure ?? { reason: "RELEASED", shortages: [] }) };
+
+  async function shortagesFor(lines: Line[], failed: Shortage): Promise<Shortage[]> {
+    const found = await products
+      .find({ _id: { $in: lines.map((l) => l.productId) } }, { stock: 1 })
+      .lean<{ _id: string; stock: number }[]>();
+    const stockOf = new Map(found.map((p) => [p._id, p.stock]));
+    const short = lines
+      .map((l) => ({
+        productId: l.productId,
+        requested: l.quantity,
+        available: stockOf.get(l.productId) ?? 0,
+      }))
+      .filter((s) => s.available < s.requested);
+    return short.some((s) => s.productId === failed.productId) ? short : [...short, failed];
+  }
+
+  /** Ends an owned reservation; false when another call took it over meanwhile. */
+  async function finish(orderId: string, owner: string, set: Record<string, unknown>): Promise<boolean> {
+    const updated = await reservations.findOneAndUpdate(
+      { _id: orderId, status: "reserving", owner },
+      { $set: set, $unset: { owner: 1, leaseUntil: 1 } },
+    );
+    return updated !== null;
+  }
+
+  async function fail(record: Stored, owner: string, reason: FailureReason, shortages: Shortage[]) {
+    await returnAll(products, record._id, record.items);
+    const failure = { reason, shortages };
+    if (!(await finish(record._id, owner, { status: "released", failure, taken: [] })))
+      return awaitOutcome(record._id);
+    return { ok: false as const, ...failure };
+  }
+
+  /** Takes every line for an order whose record this call owns. */
+  async function run(record: Stored, owner: string): Promise<ReserveResult> {
+    const orderId = record._id;
+    const ids = record.items.map((l) => l.productId);
+    const active = await products
+      .find({ _id: { $in: ids }, isActive: true }, { _id: 1 })
+      .lean<{ _id: string }[]>();
+    const activeIds = new Set(active.map((p) => p._id));
+    const unavailable = record.items.filter((l) => !activeIds.has(l.productId));
+    if (unavailable.length > 0)
+      return fail(
+        record,
+        owner,
+        "PRODUCT_UNAVAILABLE",
+        unavailable.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
+      );
+    for (const line of record.items) {
+      const took =
+        (await takeHold(products, orderId, line)) || (await holdsOn(products, orderId, line.productId));
+      if (!took) {
+        const product = await products.findById(line.productId, { stock: 1, isActive: 1 }).lean();
+        if (!product?.isActive)
+          return fail(record, owner, "PRODUCT_UNAVAILABLE", [
+            { productId: line.productId, requested: line.quantity, available: 0 },
+          ]);
+        const failed = { productId: line.productId, requested: line.quantity, available: product.stock };
+        await returnAll(products, orderId, record.items);
+        return fail(record, owner, "INSUFFICIENT_STOCK", await shortagesFor(record.items, failed));
+      }
+      await reservations.updateOne({ _id: orderId, owner }, { $addToSet: { taken: line.productId } });
+    }
+    if (!(await finish(orderId, owner, { status: "reserved" }))) return awaitOutcome(orderId);
+    return RESERVED;
+  }
+
+  /** Waits while another call owns the record; returns it once settled or its owner's lease ran out. */
+  async function waitForOwner(orderId: string): Promise<Stored | null> {
+    for (;;) {
+      const record = await load(orderId);
+      if (!record || record.status !== "reserving" || !leaseLive(record)) return record;
+      await Bun.sleep(POLL_MS);
+    }
+  }
+
+  /** Takes over an abandoned `reserving` record; false when someone else got it first. */
+  async function takeOver(record: Stored, owner: string): Promise<boolean> {
+    const updated = await reservations.findOneAndUpdate(
+      { _id: record._id, status: "reserving", owner: record.owner ?? null },
+      { $set: { owner, leaseUntil: leaseUntil() } },
+    );
+    return updated !== null;
+  }
+
+  async function awaitOutcome(orderId: string): Promise<ReserveResult> {
+    const owner = randomUUID();
+    for (;;) {
+      const record = await waitForOwner(orderId);
+      if (!record) return { ok: false, reason: "RELEASED", shortages: [] };
+      if (record.status !== "reserving") return settledAnswer(record);
+      if (await takeOver(record, owner)) return run(record, owner);
+    }
+  }
+
+  /** Rolls back an abandoned `reserving` record; false when someone else changed it first. */
+  async function abandon(record: Stored): Promise<boolean> {
+    const updated = await reservations.findOneAndUpdate(
+      { _id: record._id, status: "reserving", owner: record.owner ?? null },
+      {
+        $set: { status: "released", failure: { reason: "RELEASED", shortages: [] }, taken: [] },
+        $unset: { owner: 1, leaseUntil: 1 },
+      },
+    );
+    if (updated) await returnAll(products, record._id, record.items);
+    return updated !== null;
+  }
+
+  async function release(orderId: string): Promise<ReleaseResult> {
+    for (;;) {
+      const record = await waitForOwner(orderId);
+      if (!record) {
+        try {
+          // A tombstone: a reserve arriving after this release is refused (RELEASED).
+          await reservations.create({ _id: orderId, status: "released", items: [] });
+          return { status: "none_held" };
+        } catch (error) {
+          if (isDuplicateKey(error)) continue;
+          throw error;
+        }
+      }
+      if (record.status === "released") {
+        // Normally a no-op; finishes a give-back that an earlier release was cut off in.
+        await returnAll(products, orderId, record.items);
+        return { status: "already_released" };
+      }
+      if (record.status === "reserved") {
+        const won = await reservations.findOneAndUpdate(
+          { _id: orderId, status: "reserved" },
+          { $set: { status: "released", taken: [] } },
+        );
+        if (!won) continue;
+        await returnAll(products, orderId, record.items);
+        return { status: "released" };
+      }
+      if (await abandon(record)) return { status: "released" };
+    }
+  }
+
+  return withDbErrors({
+    async reserve(orderId: string, items: Line[]): Promise<ReserveResult> {
+      const owner = randomUUID();
+      const record: Stored = { _id: orderId, status: "reserving", items, owner, leaseUntil: leaseUntil() };
+      try {
+        await reservations.create({ ...record, taken: [] });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        return awaitOutcome(orderId);
+      }
+      return run(record, owner);
+    },
+
+    release,
+
+    async getReservation(orderId: string): Promise<ReservationStatus> {
+      const record = await waitForOwner(orderId);
+      if (!record) return { status: "none" };
+      if (record.status === "reserving") {
+        // Its owner died mid-way: settle it as released rather than report stock nobody will finish.
+        await release(orderId);
+        return { status: "released" };
+      }
+      return { status: record.status };
+    },
+  });
+}
+
+export type ReservationRepository = ReturnType<typeof reservationRepository>;

@@ -1,0 +1,130 @@
+import { authPlugin, isAdmin, requireAdmin, type TokenVerifier } from "@ecom/auth";
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { planList } from "../repository/list-filter.ts";
+import type { ProductRepository } from "../repository/products.ts";
+import {
+  createProductBody,
+  listProductsQuery,
+  patchProductBody,
+  productIdParams,
+  productList,
+  productView,
+  stockDeltaBody,
+} from "../schemas/product.ts";
+
+const errorShape = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    requestId: z.string(),
+  }),
+});
+const adminOnly = { security: [{ bearer: [] }], tags: ["products"] };
+
+/** The public catalog: reads for anyone, writes for admins. */
+export function productRoutes(deps: { repository: ProductRepository; verifier: TokenVerifier }) {
+  const { repository } = deps;
+  return new Elysia({ name: "product-routes", prefix: "/api/products" })
+    .use(authPlugin(deps.verifier))
+    .get(
+      "/",
+      async ({ query, optionalPrincipal }) => {
+        const principal = await optionalPrincipal();
+        const plan = planList(query, { canSeeInactive: principal !== undefined && isAdmin(principal) });
+        const { items, total } = await repository.list(plan);
+        return { items, page: plan.page, limit: plan.limit, total };
+      },
+      {
+        query: listProductsQuery,
+        response: { 200: productList, 400: errorShape },
+        detail: {
+          summary: "List and search products",
+          description:
+            "Active products only, unless an admin sends `includeInactive=true`. `q` matches name or description (case-insensitive substring); `tags=a,b` requires every tag.",
+          tags: ["products"],
+        },
+      },
+    )
+    .get(
+      "/:id",
+      async ({ params, optionalPrincipal }) => {
+        const principal = await optionalPrincipal();
+        return repository.get(params.id, { includeInactive: principal !== undefined && isAdmin(principal) });
+      },
+      {
+        params: productIdParams,
+        response: { 200: productView, 404: errorShape },
+        detail: {
+          summary: "Get one product",
+          description: "Inactive products are visible to admins only.",
+          tags: ["products"],
+        },
+      },
+    )
+    .post(
+      "/",
+      async ({ body, authenticate, set }) => {
+        requireAdmin(await authenticate());
+        set.status = 201;
+        return repository.create(body);
+      },
+      {
+        body: createProductBody,
+        response: { 201: productView, 400: errorShape, 401: errorShape, 403: errorShape },
+        detail: { summary: "Create a product", ...adminOnly },
+      },
+    )
+    .patch(
+      "/:id",
+      async ({ params, body, authenticate }) => {
+        requireAdmin(await authenticate());
+        return repository.patch(params.id, body);
+      },
+      {
+        params: productIdParams,
+        body: patchProductBody,
+        response: { 200: productView, 400: errorShape, 401: errorShape, 403: errorShape, 404: errorShape },
+        detail: {
+          summary: "Change a product",
+          description: "Any subset of the create fields except `stock`, which changes only through /stock.",
+          ...adminOnly,
+        },
+      },
+    )
+    .delete(
+      "/:id",
+      async ({ params, authenticate, set }) => {
+        requireAdmin(await authenticate());
+        await repository.deactivate(params.id);
+        set.status = 204;
+      },
+      {
+        params: productIdParams,
+        detail: {
+          summary: "Deactivate a product",
+          description: "Soft delete: the product becomes inactive; orders keep its name and price.",
+          ...adminOnly,
+        },
+      },
+    )
+    .patch(
+      "/:id/stock",
+      async ({ params, body, authenticate }) => {
+        requireAdmin(await authenticate());
+        return repository.adjustStock(params.id, body.quantity);
+      },
+      {
+        params: productIdParams,
+        body: stockDeltaBody,
+        response: { 200: productView, 400: errorShape, 401: errorShape, 403: errorShape, 404: errorShape },
+        detail: {
+          summary: "Add or remove stock",
+          description:
+            "`quantity` is a signed delta applied atomically. A result below zero is refused with 400 INSUFFICIENT_STOCK.",
+          ...adminOnly,
+        },
+      },
+    );
+}

@@ -1,0 +1,35 @@
+import { DependencyUnavailableError } from "@ecom/errors";
+import { createInternalTrpc } from "@ecom/trpc-kit";
+import { TRPCError } from "@trpc/server";
+import type { ProductRepository } from "../repository/products.ts";
+import type { ReservationRepository } from "../repository/reservations.ts";
+import { getManyInput, orderIdInput, reserveInput } from "../schemas/reservation.ts";
+
+const t = createInternalTrpc();
+
+/** A lost database is a 503 for internal callers too, so they retry instead of treating it as a bug. */
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DependencyUnavailableError)
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: result.error.cause.message });
+  return result;
+});
+
+/** Internal procedures for the order service: prices and names, and the stock reservation saga steps. */
+export function createProductRouter(deps: {
+  products: ProductRepository;
+  reservations: ReservationRepository;
+}) {
+  return t.router({
+    getMany: procedure.input(getManyInput).query(({ input }) => deps.products.getMany(input.ids)),
+    reserve: procedure
+      .input(reserveInput)
+      .mutation(({ input }) => deps.reservations.reserve(input.orderId, input.items)),
+    release: procedure.input(orderIdInput).mutation(({ input }) => deps.reservations.release(input.orderId)),
+    getReservation: procedure
+      .input(orderIdInput)
+      .query(({ input }) => deps.reservations.getReservation(input.orderId)),
+  });
+}
+
+export type ProductRouter = ReturnType<typeof createProductRouter>;
