@@ -1,0 +1,52 @@
+import { fileURLToPath } from "node:url";
+import { commonEnv } from "@ecom/config";
+import { z } from "zod";
+
+/** `<repo>/.data/order-service`, where the embedded database lives when DATABASE_URL is unset. */
+export const defaultDataDir = fileURLToPath(new URL("../../../.data/order-service", import.meta.url));
+
+export const configSchema = z
+  .object({
+    ...commonEnv,
+    PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+    DATABASE_URL: z.url().optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATA_DIR: z.string().default(defaultDataDir),
+    JWT_ISSUER: z.string().default("ecom-user-service"),
+    JWKS_URL: z.url().default("http://127.0.0.1:3001/api/users/.well-known/jwks.json"),
+    USER_SERVICE_URL: z.url().default("http://127.0.0.1:3001"),
+    PRODUCT_SERVICE_URL: z.url().default("http://127.0.0.1:3002"),
+    /** Deadline of one call to another service. */
+    DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+    /** Extra attempts for read-only calls (getById, getMany, getReservation). */
+    DEPENDENCY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    RECOVERY_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+    /** Sagas younger than this belong to a request that may still be running; recovery leaves them alone. */
+    RECOVERY_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+    IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(24),
+    /** How long a repeated request waits for the first one with the same Idempotency-Key. */
+    IDEMPOTENCY_WAIT_MS: z.coerce.number().int().positive().default(10_000),
+    /**
+     * Fault-injection hook for crash tests only: the process kills itself with SIGKILL right after the
+     * product service confirmed a reservation and before the order is marked reserved.
+     */
+    CRASH_AFTER_RESERVE: z.enum(["0", "1"]).default("0"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.DATABASE_URL)
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
+    if (env.NODE_ENV === "production" && env.INTERNAL_SERVICE_TOKEN === "local-dev-internal-service-token")
+      ctx.addIssue({
+        code: "custom",
+        path: ["INTERNAL_SERVICE_TOKEN"],
+        message: "must be set in production",
+      });
+    if (env.NODE_ENV === "production" && env.CRASH_AFTER_RESERVE === "1")
+      ctx.addIssue({
+        code: "custom",
+        path: ["CRASH_AFTER_RESERVE"],
+        message: "is a test hook, never for production",
+      });
+  });
+
+export type Config = z.infer<typeof configSchema>;

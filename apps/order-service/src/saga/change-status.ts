@@ -1,0 +1,32 @@
+import { ConflictError } from "@ecom/errors";
+import { canTransition } from "../domain/order-status.ts";
+import type { OrderRecord } from "../repository/orders-repository.ts";
+import type { OrderStatus } from "../repository/tables.ts";
+import { releaseStock } from "./release-stock.ts";
+import type { CallContext, SagaDeps } from "./saga-deps.ts";
+
+function invalidTransition(from: OrderStatus, to: OrderStatus): ConflictError {
+  return new ConflictError("INVALID_TRANSITION", `An order cannot go from ${from} to ${to}`, { from, to });
+}
+
+/**
+ * Moves an order along the state machine. The status write is conditional on the status it was read
+ * with, so of two concurrent cancels exactly one wins and the other gets 409. A cancel marks
+ * "release pending" in that same write, then returns the stock.
+ */
+export async function changeStatus(
+  deps: SagaDeps,
+  order: OrderRecord,
+  to: OrderStatus,
+  ctx: CallContext,
+): Promise<OrderRecord> {
+  if (!canTransition(order.status, to)) throw invalidTransition(order.status, to);
+  const updated = await deps.orders.transition(order.id, order.status, to);
+  if (!updated) {
+    const current = (await deps.orders.findVisible(order.id))?.status ?? order.status;
+    throw invalidTransition(current, to);
+  }
+  ctx.log.info("order status changed", { "order.id": order.id, from: order.status, to });
+  if (to === "cancelled") await releaseStock(deps, order.id, ctx);
+  return updated;
+}

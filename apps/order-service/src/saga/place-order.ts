@@ -1,0 +1,223 @@
+import { isAdmin, type Principal } from "@ecom/auth";
+import {
+  AppError,
+  ConflictError,
+  DependencyUnavailableError,
+  ForbiddenError,
+  ValidationFailedError,
+} from "@ecom/errors";
+import { totalCents } from "../domain/money.ts";
+import { requestHash } from "../domain/request-hash.ts";
+import type { OrderRecord } from "../repository/orders-repository.ts";
+import type { PlaceOrderBody } from "../schemas/order-schemas.ts";
+import type { CallContext, SagaDeps } from "./saga-deps.ts";
+
+export type PlaceOrderOptions = {
+  /** How long a repeated request waits for the first one holding the same Idempotency-Key. */
+  idempotencyWaitMs: number;
+  idempotencyPollMs?: number;
+  /** Fault-injection hook (tests only): runs right after the product service confirmed the reservation. */
+  afterReserve?: () => void;
+};
+
+export type PlaceOrderInput = {
+  principal: Principal;
+  body: PlaceOrderBody;
+  idempotencyKey?: string;
+};
+
+type Shortage = { productId: string; requested: number; available: number };
+
+class ProductUnavailableError extends AppError {
+  constructor(details: unknown) {
+    super(400, "PRODUCT_UNAVAILABLE", "One or more products are unknown or no longer sold", details);
+  }
+}
+
+class InsufficientStockError extends AppError {
+  constructor(details: Shortage[]) {
+    super(400, "INSUFFICIENT_STOCK", "Not enough stock for one or more items", details);
+  }
+}
+
+class RequestInProgressError extends AppError {
+  constructor() {
+    super(
+      503,
+      "DEPENDENCY_UNAVAILABLE",
+      "A request with this Idempotency-Key is still being processed; retry later",
+      { reason: "IDEMPOTENT_REQUEST_IN_PROGRESS" },
+      { "retry-after": "5" },
+    );
+  }
+}
+
+/** Another request kept taking the key and failing; after this many rounds the caller should retry. */
+const MAX_ROUNDS = 5;
+
+/**
+ * The placing saga. Everything that can refuse the order cheaply happens first (caller rights, user,
+ * catalog); then the order is written as "reserving" before any stock moves, so every later crash
+ * leaves a row the recovery loop settles; then the stock is reserved under the order's id and the
+ * order becomes visible. Returns the order and whether it is a replay of an earlier request.
+ */
+export async function placeOrder(
+  deps: SagaDeps,
+  options: PlaceOrderOptions,
+  input: PlaceOrderInput,
+  ctx: CallContext,
+): Promise<{ order: OrderRecord; replayed: boolean }> {
+  const { principal, body } = input;
+  if (body.userId && body.userId !== principal.userId && !isAdmin(principal))
+    throw new ForbiddenError("You can only place orders for yourself");
+  const ownerId = body.userId ?? principal.userId;
+  const key = input.idempotencyKey;
+  const hash = key ? requestHash(body) : "";
+
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (key) {
+      const earlier = await awaitEarlierRequest(deps, options, principal.userId, key, hash);
+      if (earlier) return { order: earlier, replayed: true };
+    }
+    const lines = await priceLines(deps, ctx, principal, ownerId, body);
+    const orderId = crypto.randomUUID();
+    const inserted = await deps.orders.insertReserving({
+      id: orderId,
+      userId: ownerId,
+      totalCents: totalCents(lines),
+      shippingAddress: body.shippingAddress,
+      paymentMethod: body.paymentMethod,
+      items: lines,
+      ...(key ? { idempotency: { userId: principal.userId, key, requestHash: hash } } : {}),
+    });
+    // A concurrent request with the same key won the insert: replay (or wait for) that one instead.
+    if (!inserted) continue;
+    const order = await reserve(deps, options, orderId, lines, ctx);
+    return { order, replayed: false };
+  }
+  throw new RequestInProgressError();
+}
+
+/**
+ * Resolves an Idempotency-Key seen before: the same body gets the first order back, waiting while that
+ * request is still running; a different body is a conflict. Undefined when there is no live order for
+ * the key (never used, or its saga failed), so the caller places a fresh one.
+ */
+async function awaitEarlierRequest(
+  deps: SagaDeps,
+  options: PlaceOrderOptions,
+  userId: string,
+  key: string,
+  hash: string,
+): Promise<OrderRecord | undefined> {
+  const deadline = performance.now() + options.idempotencyWaitMs;
+  for (;;) {
+    const row = await deps.idempotency.find(userId, key);
+    if (!row) return undefined;
+    if (row.request_hash !== hash) {
+      deps.metrics.orderRejected("idempotency_conflict");
+      throw new ConflictError(
+        "IDEMPOTENCY_CONFLICT",
+        "This Idempotency-Key was already used with a different request body",
+      );
+    }
+    const order = await deps.orders.findById(row.order_id);
+    if (order?.saga_state === "reserved") return order;
+    if (performance.now() > deadline) throw new RequestInProgressError();
+    await Bun.sleep(options.idempotencyPollMs ?? 50);
+  }
+}
+
+type PricedLine = { productId: string; productName: string; quantity: number; priceCents: number };
+
+/** Checks the owner is an active user and copies names and prices from the catalog (one getMany call). */
+async function priceLines(
+  deps: SagaDeps,
+  ctx: CallContext,
+  principal: Principal,
+  ownerId: string,
+  body: PlaceOrderBody,
+): Promise<PricedLine[]> {
+  const owner = await deps.clients.users.withRequestId(ctx.requestId).getById.query({ id: ownerId });
+  if (!owner?.isActive) {
+    deps.metrics.orderRejected("user_inactive");
+    if (ownerId === principal.userId) throw new ForbiddenError("Your account is not active");
+    throw new ValidationFailedError("userId does not name an active user", [
+      { path: "userId", message: "no active user with this id" },
+    ]);
+  }
+
+  const catalog = await deps.clients.products
+    .withRequestId(ctx.requestId)
+    .getMany.query({ ids: body.items.map((i) => i.productId) });
+  const byId = new Map(catalog.map((p) => [p.id, p]));
+  const unavailable = body.items.filter((i) => !byId.get(i.productId)?.isActive);
+  if (unavailable.length > 0) {
+    deps.metrics.orderRejected("product_unavailable");
+    throw new ProductUnavailableError(unavailable.map((i) => ({ productId: i.productId })));
+  }
+  // A cheap early answer from the catalog; the reservation below is what actually decides.
+  const short = body.items.flatMap((i) => {
+    const available = byId.get(i.productId)?.stock ?? 0;
+    return available < i.quantity ? [{ productId: i.productId, requested: i.quantity, available }] : [];
+  });
+  if (short.length > 0) {
+    deps.metrics.orderRejected("insufficient_stock");
+    throw new InsufficientStockError(short);
+  }
+  return body.items.map((i) => {
+    const product = byId.get(i.productId);
+    if (!product) throw new ProductUnavailableError([{ productId: i.productId }]);
+    return {
+      productId: i.productId,
+      productName: product.name,
+      quantity: i.quantity,
+      priceCents: product.priceCents,
+    };
+  });
+}
+
+/** Takes the stock under the order's id, then makes the order visible (or marks the saga failed). */
+async function reserve(
+  deps: SagaDeps,
+  options: PlaceOrderOptions,
+  orderId: string,
+  lines: PricedLine[],
+  ctx: CallContext,
+): Promise<OrderRecord> {
+  const result = await deps.clients.products
+    .withRequestId(ctx.requestId)
+    .reserve.mutate({ orderId, items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) })
+    .catch((error: unknown) => {
+      // The reservation may or may not have happened; the saga stays "reserving" and recovery asks.
+      deps.metrics.orderRejected("dependency_unavailable");
+      ctx.log.warn("reserve did not answer; saga left for recovery", { "order.id": orderId });
+      throw error;
+    });
+  options.afterReserve?.();
+
+  if (result.ok) {
+    const marked = await deps.orders.markReserved(orderId);
+    const order = await deps.orders.findById(orderId);
+    // Only when this request outlived the recovery grace period and recovery settled it meanwhile.
+    if (order?.saga_state !== "reserved") throw new DependencyUnavailableError("product-service");
+    if (marked) deps.metrics.orderPlaced();
+    ctx.log.info("order placed", { "order.id": orderId });
+    return order;
+  }
+
+  await deps.orders.markFailed(orderId);
+  ctx.log.info("order refused by the catalog", { "order.id": orderId, reason: result.reason });
+  switch (result.reason) {
+    case "INSUFFICIENT_STOCK":
+      deps.metrics.orderRejected("insufficient_stock");
+      throw new InsufficientStockError(result.shortages);
+    case "PRODUCT_UNAVAILABLE":
+      deps.metrics.orderRejected("product_unavailable");
+      throw new ProductUnavailableError(result.shortages.map((s) => ({ productId: s.productId })));
+    default:
+      // RELEASED: recovery gave up on this saga while the request was still waiting for the answer.
+      deps.metrics.orderRejected("dependency_unavailable");
+      throw new DependencyUnavailableError("product-service");
+  }
+}

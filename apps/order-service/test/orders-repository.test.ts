@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type PostgresServer, startPostgres } from "@ecom/test-harness";
+import { sql } from "kysely";
+import { createIdempotencyRepository } from "../src/repository/idempotency-repository.ts";
+import { createOrdersRepository, type NewOrder } from "../src/repository/orders-repository.ts";
+import { freshOrdersDatabase, manualClock } from "./support/database.ts";
+
+let server: PostgresServer;
+let database: Awaited<ReturnType<typeof freshOrdersDatabase>>;
+const clock = manualClock();
+
+beforeAll(async () => {
+  server = await startPostgres();
+  database = await freshOrdersDatabase(server);
+});
+afterAll(async () => {
+  await database?.close();
+  await server?.stop();
+});
+
+const repo = () => createOrdersRepository(database.db, clock.now);
+const userId = crypto.randomUUID();
+
+function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
+  return {
+    id: crypto.randomUUID(),
+    userId,
+    totalCents: 3998n,
+    shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+    paymentMethod: "card",
+    items: [{ productId: crypto.randomUUID(), productName: "Mug", quantity: 2, priceCents: 1999 }],
+    ...overrides,
+  };
+}
+
+describe("migrations", () => {
+  test("create the three tables with their keys", async () => {
+    const { rows } = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
+      database.db,
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(["idempotency_keys", "order_items", "orders"]),
+    );
+  });
+
+  test("the database itself refuses a quantity outside 1..100", async () => {
+    const order = newOrder();
+    await repo().insertReserving(order);
+    await expect(
+      database.db
+        .insertInto("order_items")
+        .values({ order_id: order.id, line_no: 9, product_id: crypto.randomUUID(), product_name: "x", quantity: 0, price_cents: 1n })
+        .execute(),
+    ).rejects.toThrow();
+  });
+});
+
+describe("orders repository", () => {
+  test("a reserving order is invisible until marked reserved, and keeps exact cents", async () => {
+    const order = newOrder({ totalCents: 900719925474099n });
+    expect(await repo().insertReserving(order)).toBe(true);
+    expect(await repo().findVisible(order.id)).toBeUndefined();
+    expect(await repo().markReserved(order.id)).toBe(true);
+    expect(await repo().markReserved(order.id)).toBe(false);
+    const found = await repo().findVisible(order.id);
+    expect(found?.total_cents).toBe("900719925474099");
+    expect(found?.items[0]).toMatchObject({ product_name: "Mug", quantity: 2, price_cents: "1999", line_no: 1 });
+    expect(found?.shipping_address).toEqual(order.shippingAddress);
+  });
+
+  test("a failed saga loses its idempotency key and never becomes visible", async () => {
+    const order = newOrder({ idempotency: { userId, key: "fail-key", requestHash: "h" } });
+    await repo().insertReserving(order);
+    const keys = createIdempotencyRepository(database.db);
+    expect((await keys.find(userId, "fail-key"))?.order_id).toBe(order.id);
+    expect(await repo().markFailed(order.id)).toBe(true);
+    expect(await keys.find(userId, "fail-key")).toBeUndefined();
+    expect(await repo().markReserved(order.id)).toBe(false);
+    expect(await repo().findVisible(order.id)).toBeUndefined();
+  });
+
+  test("a second insert with a taken key rolls back completely", async () => {
+    const first = newOrder({ idempotency: { userId, key: "dup", requestHash: "h" } });
+    const second = newOrder({ idempotency: { userId, key: "dup", requestHash: "h" } });
+    const results = await Promise.all([repo().insertReserving(first), repo().insertReserving(second)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const loser = results[0] ? second : first;
+    expect(await repo().findById(loser.id)).toBeUndefined();
+  });
+
+  test("transitions are conditional on the status read, and a cancel raises release_pending", async () => {
+    const order = newOrder();
+    await repo().insertReserving(order);
+    await repo().markReserved(order.id);
+    const cancelled = await repo().transition(order.id, "pending", "cancelled");
+    expect(cancelled?.status).toBe("cancelled");
+    expect(cancelled?.release_pending).toBe(true);
+    expect(await repo().transition(order.id, "pending", "cancelled")).toBeUndefined();
+    await repo().markStockReleased(order.id);
+    const released = await repo().findById(order.id);
+    expect(released?.release_pending).toBe(false);
+    expect(released?.stock_released_at).toBeInstanceOf(Date);
+  });
+
+  test("list shows only reserved orders, filtered and paged", async () => {
+    const owner = crypto.randomUUID();
+    for (let i = 0; i < 3; i++) {
+      const order = newOrder({ userId: owner });
+      await repo().insertReserving(order);
+      await repo().markReserved(order.id);
+      clock.advance(1000);
+    }
+    await repo().insertReserving(newOrder({ userId: owner }));
+    const page = await repo().list({ userId: owner, page: 1, limit: 2 });
+    expect(page.total).toBe(3);
+    expect(page.items).toHaveLength(2);
+    expect(page.items[0]!.created_at.getTime()).toBeGreaterThan(page.items[1]!.created_at.getTime());
+    expect((await repo().list({ userId: owner, status: "cancelled", page: 1, limit: 10 })).total).toBe(0);
+  });
+
+  test("recovery claims only old unfinished sagas, once per lease", async () => {
+    const old = newOrder();
+    await repo().insertReserving(old);
+    clock.advance(60_000);
+    const young = newOrder();
+    await repo().insertReserving(young);
+    const cutoff = new Date(clock.now().getTime() - 10_000);
+    const claimed = await repo().claimUnfinishedSagas(cutoff, 30_000, 100);
+    expect(claimed).toContain(old.id);
+    expect(claimed).not.toContain(young.id);
+    expect(await repo().claimUnfinishedSagas(cutoff, 30_000, 100)).not.toContain(old.id);
+    clock.advance(31_000);
+    expect(await repo().claimUnfinishedSagas(cutoff, 30_000, 100)).toContain(old.id);
+  });
+
+  test("idempotency keys older than the cut-off are deleted", async () => {
+    const order = newOrder({ idempotency: { userId, key: "old-key", requestHash: "h" } });
+    await repo().insertReserving(order);
+    const keys = createIdempotencyRepository(database.db);
+    await keys.deleteOlderThan(new Date(clock.now().getTime() - 1));
+    expect(await keys.find(userId, "old-key")).toBeDefined();
+    expect(await keys.deleteOlderThan(new Date(clock.now().getTime() + 1))).toBe(1);
+    expect(await keys.find(userId, "old-key")).toBeUndefined();
+  });
+});
