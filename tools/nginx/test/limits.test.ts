@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type NginxProcess, startNginx } from "../src/index.ts";
+import { httpsFetch, startInstance } from "./fake-instances.ts";
+
+const users = startInstance();
+const products = startInstance(async (request) =>
+  Response.json({ bytes: (await request.arrayBuffer()).byteLength }),
+);
+let nginx: NginxProcess;
+
+beforeAll(async () => {
+  nginx = await startNginx({
+    instances: { users: [users.address], products: [products.address], orders: [products.address] },
+    loginRate: "6r/m",
+    loginBurst: 2,
+    clientMaxBodySize: "16k",
+  });
+});
+afterAll(async () => {
+  await nginx.stop();
+  users.stop();
+  products.stop();
+});
+
+const login = (rid: string) =>
+  httpsFetch(`${nginx.url}/api/users/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-request-id": rid },
+    body: JSON.stringify({ email: "a@example.com", password: "wrong-password" }),
+  });
+
+describe("login rate limit", () => {
+  test("logins beyond the burst get 429 RATE_LIMITED with Retry-After, without reaching the service", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await login(`ok-${i}`)).status);
+    expect(statuses).toEqual([200, 200, 200]);
+    const before = users.seen.length;
+    const limited = await login("limited-1");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("10");
+    expect(limited.headers.get("x-request-id")).toBe("limited-1");
+    expect(await limited.json()).toEqual({
+      error: {
+        code: "RATE_LIMITED",
+        message: "Too many attempts, try again later",
+        details: { retryAfterSeconds: 10 },
+        requestId: "limited-1",
+      },
+    });
+    expect(users.seen.length).toBe(before);
+  });
+
+  test("other user routes are not limited", async () => {
+    for (let i = 0; i < 5; i++) expect((await httpsFetch(`${nginx.url}/api/users/me`)).status).toBe(200);
+  });
+});
+
+describe("request body limit", () => {
+  test("a body over client_max_body_size → 413 in the error shape, never reaching the service", async () => {
+    const before = products.seen.length;
+    const res = await httpsFetch(`${nginx.url}/api/products`, {
+      method: "POST",
+      headers: { "x-request-id": "big-1" },
+      body: new Uint8Array(17 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      error: { code: "PAYLOAD_TOO_LARGE", message: "Request body is too large", requestId: "big-1" },
+    });
+    expect(products.seen.length).toBe(before);
+  });
+
+  test("a body under the limit passes", async () => {
+    const res = await httpsFetch(`${nginx.url}/api/products`, {
+      method: "POST",
+      body: new Uint8Array(15 * 1024),
+    });
+    expect(await res.json()).toEqual({ bytes: 15 * 1024 });
+  });
+});
