@@ -50,7 +50,14 @@ describe("migrations", () => {
     await expect(
       database.db
         .insertInto("order_items")
-        .values({ order_id: order.id, line_no: 9, product_id: crypto.randomUUID(), product_name: "x", quantity: 0, price_cents: 1n })
+        .values({
+          order_id: order.id,
+          line_no: 9,
+          product_id: crypto.randomUUID(),
+          product_name: "x",
+          quantity: 0,
+          price_cents: 1n,
+        })
         .execute(),
     ).rejects.toThrow();
   });
@@ -65,7 +72,12 @@ describe("orders repository", () => {
     expect(await repo().markReserved(order.id)).toBe(false);
     const found = await repo().findVisible(order.id);
     expect(found?.total_cents).toBe("900719925474099");
-    expect(found?.items[0]).toMatchObject({ product_name: "Mug", quantity: 2, price_cents: "1999", line_no: 1 });
+    expect(found?.items[0]).toMatchObject({
+      product_name: "Mug",
+      quantity: 2,
+      price_cents: "1999",
+      line_no: 1,
+    });
     expect(found?.shipping_address).toEqual(order.shippingAddress);
   });
 

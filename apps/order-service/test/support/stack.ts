@@ -1,0 +1,237 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTokenVerifier, remoteKeySet } from "@ecom/auth";
+import { createLogger } from "@ecom/observability";
+import {
+  freePort,
+  type MongoServer,
+  type PostgresServer,
+  type ServiceProcess,
+  startMongo,
+  startPostgres,
+  startServiceProcess,
+} from "@ecom/test-harness";
+import { createApp, createSagaDeps } from "../../src/app.ts";
+import { createOrderClients } from "../../src/clients/service-clients.ts";
+import { createOrderServiceMetrics } from "../../src/metrics/service-metrics.ts";
+import { type RecoveryOptions, recoverSagas } from "../../src/saga/recover-sagas.ts";
+import { freshOrdersDatabase } from "./database.ts";
+
+export const SERVICE_TOKEN = "order-tests-internal-service-token";
+export const ADMIN = { email: "admin@orders.test", password: "admin-password-123" };
+const ISSUER = "ecom-user-service";
+
+const entry = (service: string) => new URL(`../../../${service}/src/index.ts`, import.meta.url).pathname;
+export const ORDER_SERVICE_ENTRY = entry("order-service");
+
+export type Json = Record<string, unknown>;
+export type Customer = { userId: string; token: string; email: string };
+
+/** A real user service and product service (as processes) with their own databases. */
+export async function startDependencies() {
+  const postgres: PostgresServer = await startPostgres();
+  const mongo: MongoServer = await startMongo();
+  const dataDir = mkdtempSync(join(tmpdir(), "order-tests-"));
+  const usersDbUrl = await postgres.createDatabase();
+  const users = await startServiceProcess({
+    entry: entry("user-service"),
+    port: freePort(),
+    env: {
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: usersDbUrl,
+      DATA_DIR: join(dataDir, "users"),
+      INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      JWT_ISSUER: ISSUER,
+    },
+  });
+  const jwksUrl = `${users.baseUrl}/api/users/.well-known/jwks.json`;
+  const productPort = freePort();
+  const productEnv = {
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    MONGO_URL: mongo.url,
+    INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
+    JWKS_URL: jwksUrl,
+    JWT_ISSUER: ISSUER,
+    SEED_ON_EMPTY: "false",
+  };
+  const startProducts = () =>
+    startServiceProcess({ entry: entry("product-service"), port: productPort, env: productEnv });
+  let products: ServiceProcess = await startProducts();
+
+  const adminToken = await login(users.baseUrl, ADMIN.email, ADMIN.password);
+
+  return {
+    postgres,
+    mongo,
+    users,
+    jwksUrl,
+    get products() {
+      return products;
+    },
+    productUrl: `http://127.0.0.1:${productPort}`,
+    adminToken,
+    /** Stops the product service (its data stays in the mongo server). */
+    stopProducts: () => products.kill("SIGTERM"),
+    /** Starts it again on the same port and MONGO_URL. */
+    restartProducts: async () => {
+      products = await startProducts();
+    },
+
+    async register(): Promise<Customer> {
+      const email = `c-${crypto.randomUUID()}@orders.test`;
+      const res = await fetch(`${users.baseUrl}/api/users/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          email,
+          password: "customer-password-1",
+          firstName: "Test",
+          lastName: "Buyer",
+        }),
+      });
+      if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+      const body = (await res.json()) as { user: { id: string }; accessToken: string };
+      return { userId: body.user.id, token: body.accessToken, email };
+    },
+
+    /** Creates an active product through the real admin API and returns its id. */
+    async createProduct(price: number, stock: number, name = `Item ${crypto.randomUUID().slice(0, 8)}`) {
+      const res = await fetch(`${this.productUrl}/api/products`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ name, description: "test product", price, category: "test", stock }),
+      });
+      if (res.status !== 201) throw new Error(`create product failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+
+    async product(id: string): Promise<{ stock: number; price: number; isActive: boolean }> {
+      const res = await fetch(`${this.productUrl}/api/products/${id}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      if (res.status !== 200) throw new Error(`get product failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { stock: number; price: number; isActive: boolean };
+    },
+
+    async deactivateProduct(id: string) {
+      const res = await fetch(`${this.productUrl}/api/products/${id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      if (res.status !== 204) throw new Error(`delete product failed: ${res.status}`);
+    },
+
+    async stop() {
+      await products.kill("SIGTERM").catch(() => {});
+      await users.kill("SIGTERM").catch(() => {});
+      await mongo.stop();
+      await postgres.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Dependencies = Awaited<ReturnType<typeof startDependencies>>;
+
+async function login(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/users/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/**
+ * The order service in this process (so coverage sees it), wired to a fresh orders database and the
+ * real user and product services. `productUrl` can point at a fault-injecting proxy instead.
+ */
+export async function startOrderApp(
+  deps: Dependencies,
+  options: {
+    productUrl?: string;
+    timeoutMs?: number;
+    idempotencyWaitMs?: number;
+    afterReserve?: () => void;
+  } = {},
+) {
+  const database = await freshOrdersDatabase(deps.postgres);
+  const metrics = createOrderServiceMetrics();
+  const logLines: string[] = [];
+  const logger = createLogger({ service: "order-service", level: "info", sink: (l) => logLines.push(l) });
+  const clients = createOrderClients({
+    userServiceUrl: deps.users.baseUrl,
+    productServiceUrl: options.productUrl ?? deps.productUrl,
+    serviceToken: SERVICE_TOKEN,
+    timeoutMs: options.timeoutMs ?? 3_000,
+    retries: 1,
+    onCall: metrics.orders.dependencyCall,
+  });
+  let now = Date.now();
+  const clock = () => new Date(Math.max(Date.now(), now));
+  const core = { db: database, clock, clients, metrics };
+  const app = createApp({
+    ...core,
+    verifier: createTokenVerifier({ keySet: remoteKeySet(deps.jwksUrl), issuer: ISSUER }),
+    logger,
+    config: {
+      idempotencyWaitMs: options.idempotencyWaitMs ?? 10_000,
+      idempotencyPollMs: 20,
+      ...(options.afterReserve ? { afterReserve: options.afterReserve } : {}),
+    },
+  });
+  const sagaDeps = createSagaDeps(core);
+
+  const call = async (
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    const res = await app.handle(
+      new Request(`http://localhost${path}`, {
+        method,
+        headers,
+        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      }),
+    );
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Json };
+  };
+
+  return {
+    app,
+    database,
+    metrics,
+    logLines,
+    sagaDeps,
+    call,
+    /** Moves the clock forward so recovery treats current sagas as old. */
+    advanceClock: (ms: number) => {
+      now = Math.max(Date.now(), now) + ms;
+    },
+    recover: (options: Partial<RecoveryOptions> = {}) =>
+      recoverSagas(
+        sagaDeps,
+        { graceMs: 10_000, idempotencyTtlHours: 24, ...options },
+        { requestId: `recovery-${crypto.randomUUID()}`, log: logger },
+      ),
+    close: () => database.close(),
+  };
+}
+
+export type OrderApp = Awaited<ReturnType<typeof startOrderApp>>;
+
+export const address = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
+
+export function orderBody(items: { productId: string; quantity: number }[], extra: Json = {}) {
+  return { items, shippingAddress: address, paymentMethod: "card", ...extra };
+}
