@@ -1,0 +1,113 @@
+import { createTokenVerifier, SERVICE_TOKEN_HEADER } from "@ecom/auth";
+import { createLogger, createMetrics } from "@ecom/observability";
+import { createTestIssuer, type MongoServer, startMongo, type TestIssuer } from "@ecom/test-harness";
+import { createApp } from "../../src/app.ts";
+import { systemClock } from "../../src/clock.ts";
+import { openDatabase, type ProductsDatabase } from "../../src/db/database.ts";
+
+export const SERVICE_TOKEN = "test-internal-service-token";
+
+export type Fixture = {
+  mongo: MongoServer;
+  db: ProductsDatabase;
+  issuer: TestIssuer;
+  app: ReturnType<typeof createApp>;
+  adminToken: string;
+  customerToken: string;
+  /** Sends a request through `app.handle`; `body` is sent as JSON, `token` as a bearer token. */
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; raw?: string },
+  ): Promise<Response>;
+  /** A tRPC call through `app.handle`, with the internal credential unless `serviceToken` is null. */
+  trpc(
+    kind: "query" | "mutation",
+    path: string,
+    input: unknown,
+    serviceToken?: string | null,
+  ): Promise<Response>;
+  close(): Promise<void>;
+};
+
+/** A real in-memory mongo-java-server, a fresh database, and the app wired to it. */
+export async function startFixture(options: { leaseMs?: number } = {}): Promise<Fixture> {
+  const mongo = await startMongo();
+  const db = await openDatabase({ url: mongo.url, clock: systemClock });
+  await db.ensureIndexes();
+  const issuer = await createTestIssuer();
+  const app = createApp({
+    db,
+    verifier: createTokenVerifier({ keySet: issuer.keySet, issuer: issuer.issuer }),
+    clock: systemClock,
+    logger: createLogger({ service: "product-service", level: "error", sink: () => {} }),
+    metrics: createMetrics("product-service"),
+    config: { internalServiceToken: SERVICE_TOKEN, reservationLeaseMs: options.leaseMs ?? 10_000 },
+  });
+  const adminToken = await issuer.sign({ sub: crypto.randomUUID(), role: "admin" });
+  const customerToken = await issuer.sign({ sub: crypto.randomUUID(), role: "customer" });
+  const call: Fixture["call"] = (method, path, opts = {}) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return app.handle(new Request(`http://localhost${path}`, { method, headers, body }));
+  };
+  const trpc: Fixture["trpc"] = (kind, path, input, serviceToken = SERVICE_TOKEN) => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (serviceToken !== null) headers[SERVICE_TOKEN_HEADER] = serviceToken;
+    const url =
+      kind === "query"
+        ? `http://localhost/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`
+        : `http://localhost/trpc/${path}`;
+    return app.handle(
+      new Request(url, {
+        method: kind === "query" ? "GET" : "POST",
+        headers,
+        body: kind === "mutation" ? JSON.stringify(input) : undefined,
+      }),
+    );
+  };
+  return {
+    mongo,
+    db,
+    issuer,
+    app,
+    adminToken,
+    customerToken,
+    call,
+    trpc,
+    close: async () => {
+      await db.close();
+      await mongo.stop();
+    },
+  };
+}
+
+let counter = 0;
+/** A valid create body; override any field. */
+export function productBody(overrides: Record<string, unknown> = {}) {
+  counter += 1;
+  return {
+    name: `Test product ${counter}`,
+    description: `A product made for test number ${counter}`,
+    price: 10,
+    category: "testing",
+    stock: 5,
+    ...overrides,
+  };
+}
+
+/** Creates a product through the API as an admin and returns its JSON. */
+export async function createProduct(f: Fixture, overrides: Record<string, unknown> = {}) {
+  const res = await f.call("POST", "/api/products", { token: f.adminToken, body: productBody(overrides) });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string; stock: number; price: number; [k: string]: unknown };
+}
+
+/** Unwraps a tRPC response body (`{result: {data}}`). */
+export async function trpcData<T>(res: Response): Promise<T> {
+  const json = (await res.json()) as { result?: { data: T }; error?: unknown };
+  if (!json.result) throw new Error(`tRPC error ${res.status}: ${JSON.stringify(json.error)}`);
+  return json.result.data;
+}
