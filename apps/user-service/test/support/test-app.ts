@@ -1,0 +1,31 @@
+import { loadConfig } from "@ecom/config";
+import { createDatabase } from "@ecom/db";
+import { createLogger, createMetrics } from "@ecom/observability";
+import { createApp } from "../../src/app.ts";
+import { prepareDatabase } from "../../src/bootstrap/prepare-database.ts";
+import { configSchema } from "../../src/config.ts";
+import { generateSigningKey } from "../../src/keys/signing-key.ts";
+import type { UserTables } from "../../src/repository/tables.ts";
+import { manualClock } from "./manual-clock.ts";
+
+export const ADMIN = { email: "admin@shop.test", password: "admin-password-1" };
+export const INTERNAL_TOKEN = "test-internal-service-token";
+
+/**
+ * The real app on a real PostgreSQL database, with a manual clock and a fresh signing key;
+ * only the HTTP listener is left out (`app.handle`).
+ */
+export async function createTestApp(databaseUrl: string, env: Record<string, string> = {}) {
+  const database = createDatabase<UserTables>({ url: databaseUrl, dataDir: "", poolSize: 4 });
+  const clock = manualClock();
+  await prepareDatabase(database.db, { admin: ADMIN, clock });
+  const signingKey = await generateSigningKey();
+  const logLines: string[] = [];
+  const logger = createLogger({ service: "user-service", sink: (l) => logLines.push(l) });
+  const metrics = createMetrics("user-service");
+  const config = loadConfig(configSchema, { INTERNAL_SERVICE_TOKEN: INTERNAL_TOKEN, ...env });
+  const app = createApp({ database, clock, signingKey, logger, metrics, config });
+  return { app, clock, signingKey, database, config, logLines, close: () => database.close() };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
