@@ -32,7 +32,7 @@ public final class Main {
     // mongoose 8 (MongoDB driver 6) refuses servers that report a wire version below 8.
     backend.version(ServerVersion.MONGO_5_0);
 
-    MongoServer server = new MongoServer(backend);
+    MongoServer server = new MongoServer(new SnapshotBackend(backend));
     try {
       server.bind(options.host(), options.port());
     } catch (Exception e) {
