@@ -232,6 +232,6 @@ export type OrderApp = Awaited<ReturnType<typeof startOrderApp>>;
 
 export const address = { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" };
 
-export function orderBody(items: { productId: string; quantity: number }[], extra: Json = {}) {
+export function orderBody(items: ({ productId: string; quantity: number } & Json)[], extra: Json = {}) {
   return { items, shippingAddress: address, paymentMethod: "card", ...extra };
 }
