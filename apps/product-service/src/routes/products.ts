@@ -12,6 +12,7 @@ import {
   productView,
   stockDeltaBody,
 } from "../schemas/product.ts";
+import { parseQuery, queryParameters } from "./query-params.ts";
 
 const errorShape = z.object({
   error: z.object({
@@ -30,20 +31,21 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
     .use(authPlugin(deps.verifier))
     .get(
       "/",
-      async ({ query, optionalPrincipal }) => {
+      async ({ request, optionalPrincipal }) => {
+        const query = parseQuery(listProductsQuery, request.url);
         const principal = await optionalPrincipal();
         const plan = planList(query, { canSeeInactive: principal !== undefined && isAdmin(principal) });
         const { items, total } = await repository.list(plan);
         return { items, page: plan.page, limit: plan.limit, total };
       },
       {
-        query: listProductsQuery,
         response: { 200: productList, 400: errorShape },
         detail: {
           summary: "List and search products",
           description:
             "Active products only, unless an admin sends `includeInactive=true`. `q` matches name or description (case-insensitive substring); `tags=a,b` requires every tag.",
           tags: ["products"],
+          parameters: queryParameters(listProductsQuery),
         },
       },
     )

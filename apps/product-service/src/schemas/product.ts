@@ -38,8 +38,8 @@ export const productSortValues = ["price", "-price", "name", "-createdAt"] as co
 const integerParam = z.string().regex(/^\d{1,9}$/, "must be a whole number");
 const booleanParam = z.enum(["true", "false"]);
 
-/** Every query value is a plain string checked here; nothing a client sends reaches a query as an object. */
-export const listProductsQuery = z.object({
+/** Every query value is a plain string checked here; unknown parameters are refused, like unknown body fields. */
+export const listProductsQuery = z.strictObject({
   q: z.string().max(200).optional(),
   category: z.string().max(60).optional(),
   tags: z.string().max(500).optional(),
