@@ -133,7 +133,7 @@ export function reservationRepository(deps: Deps) {
   async function waitForOwner(orderId: string): Promise<Stored | null> {
     for (;;) {
       const record = await load(orderId);
-      if (!record || record.status !== "reserving" || !leaseLive(record)) return record;
+      if (record?.status !== "reserving" || !leaseLive(record)) return record;
       await Bun.sleep(POLL_MS);
     }
   }
