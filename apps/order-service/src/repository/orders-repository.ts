@@ -203,6 +203,11 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
       return claim("saga", olderThan, leaseMs, limit);
     },
 
+    /** Gives a claimed row back after a failed attempt, so the next pass (on any replica) retries it. */
+    async dropLease(id: string): Promise<void> {
+      await db.updateTable("orders").set({ recovery_lease_until: null }).where("id", "=", id).execute();
+    },
+
     /** Claims cancelled orders whose stock release has not been confirmed yet. */
     async claimPendingReleases(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
       return claim("release", olderThan, leaseMs, limit);

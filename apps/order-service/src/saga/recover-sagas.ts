@@ -52,6 +52,7 @@ export async function recoverSagas(
         ctx.log.info("saga recovered: order rolled back", { "order.id": orderId, reservation: status });
       }
     } catch (error) {
+      await deps.orders.dropLease(orderId);
       deps.metrics.sagaRecovered("error");
       report.errors++;
       ctx.log.warn("saga recovery failed; will retry", {
@@ -66,6 +67,7 @@ export async function recoverSagas(
       deps.metrics.sagaRecovered("release_finished");
       report.releasesFinished++;
     } else {
+      await deps.orders.dropLease(orderId);
       deps.metrics.sagaRecovered("error");
       report.errors++;
     }

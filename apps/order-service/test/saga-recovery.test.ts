@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startFaultProxy } from "./support/fault-proxy.ts";
+import {
+  type Customer,
+  type Dependencies,
+  type Json,
+  type OrderApp,
+  orderBody,
+  startDependencies,
+  startOrderApp,
+} from "./support/stack.ts";
+
+let deps: Dependencies;
+let proxy: ReturnType<typeof startFaultProxy>;
+let orders: OrderApp;
+let alice: Customer;
+
+beforeAll(async () => {
+  deps = await startDependencies();
+  proxy = startFaultProxy(deps.productUrl);
+  orders = await startOrderApp(deps, { productUrl: proxy.url, timeoutMs: 1_000, idempotencyWaitMs: 300 });
+  alice = await deps.register();
+});
+afterAll(async () => {
+  proxy?.stop();
+  await orders?.close();
+  await deps?.stop();
+});
+
+const place = (body: unknown, headers: Record<string, string> = {}) =>
+  orders.call("POST", "/api/orders", { token: alice.token, body, headers });
+const errorCode = (body: Json) => (body.error as { code: string }).code;
+const sagaState = async (id: string) => (await orders.sagaDeps.orders.findById(id))?.saga_state;
+const onlyReservingSaga = async () => {
+  const rows = await orders.database.db
+    .selectFrom("orders")
+    .select("id")
+    .where("saga_state", "=", "reserving")
+    .execute();
+  expect(rows).toHaveLength(1);
+  return rows[0]!.id;
+};
+
+describe("the product service is down", () => {
+  test("placing is 503 DEPENDENCY_UNAVAILABLE and leaves nothing behind; it works again after a restart", async () => {
+    const p = await deps.createProduct(5, 10);
+    await deps.stopProducts();
+    try {
+      const res = await place(orderBody([{ productId: p, quantity: 1 }]));
+      expect(res.status).toBe(503);
+      expect(errorCode(res.body)).toBe("DEPENDENCY_UNAVAILABLE");
+      expect((res.body.error as Json).details).toEqual({ dependency: "product-service" });
+    } finally {
+      await deps.restartProducts();
+    }
+    expect((await place(orderBody([{ productId: p, quantity: 1 }]))).status).toBe(201);
+    expect((await deps.product(p)).stock).toBe(9);
+    await Bun.sleep(20);
+    const metrics = await (await orders.app.handle(new Request("http://localhost/metrics"))).text();
+    expect(metrics).toMatch(/dependency_call_failures_total\{[^}]*procedure="getMany"[^}]*\} [1-9]/);
+  });
+
+  test("a reserve that never reached the catalog is rolled back by recovery once the service is back", async () => {
+    const p = await deps.createProduct(5, 10);
+    proxy.setMode("hold");
+    const res = await place(orderBody([{ productId: p, quantity: 2 }]));
+    expect(res.status).toBe(503);
+    const orderId = await onlyReservingSaga();
+    expect((await orders.call("GET", `/api/orders/${orderId}`, { token: alice.token })).status).toBe(404);
+
+    await deps.stopProducts();
+    proxy.setMode("pass");
+    const whileDown = await orders.recover({ graceMs: 0 });
+    expect(whileDown.errors).toBeGreaterThan(0);
+    expect(await sagaState(orderId)).toBe("reserving");
+
+    await deps.restartProducts();
+    const report = await orders.recover({ graceMs: 0 });
+    expect(report.rolledBack).toBe(1);
+    expect(await sagaState(orderId)).toBe("failed");
+    expect((await deps.product(p)).stock).toBe(10);
+    expect(await orders.sagaDeps.orders.claimUnfinishedSagas(new Date(Date.now() + 60_000), 1, 100)).toEqual(
+      [],
+    );
+  });
+});
+
+describe("answers lost on the way back", () => {
+  test("a reservation taken but unanswered is completed by recovery; the key then replays it", async () => {
+    const p = await deps.createProduct(5, 10);
+    const body = orderBody([{ productId: p, quantity: 3 }]);
+    const headers = { "idempotency-key": `lost-${crypto.randomUUID()}` };
+    proxy.setMode("lose-answer");
+    const res = await place(body, headers);
+    proxy.setMode("pass");
+    expect(res.status).toBe(503);
+    const orderId = await onlyReservingSaga();
+    expect((await deps.product(p)).stock).toBe(7);
+
+    // A retry while the saga is unresolved waits, then says "still in progress" rather than ordering twice.
+    const early = await place(body, headers);
+    expect(early.status).toBe(503);
+    expect(early.headers.get("retry-after")).toBe("5");
+
+    // Young sagas belong to running requests: recovery leaves them alone.
+    expect((await orders.recover({ graceMs: 60_000 })).completed).toBe(0);
+    const report = await orders.recover({ graceMs: 0 });
+    expect(report.completed).toBe(1);
+    const visible = await orders.call("GET", `/api/orders/${orderId}`, { token: alice.token });
+    expect(visible.status).toBe(200);
+    expect(visible.body.status).toBe("pending");
+    expect((await deps.product(p)).stock).toBe(7);
+
+    const replay = await place(body, headers);
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(orderId);
+    expect((await deps.product(p)).stock).toBe(7);
+  });
+
+  test("a reserve arriving after recovery gave up is refused, and the order holds nothing", async () => {
+    const p = await deps.createProduct(5, 10);
+    proxy.setMode("hold");
+    const pending = place(orderBody([{ productId: p, quantity: 4 }]));
+    await proxy.arrived();
+    const orderId = await onlyReservingSaga();
+    const report = await orders.recover({ graceMs: 0 });
+    expect(report.rolledBack).toBe(1);
+    proxy.release();
+    const res = await pending;
+    proxy.setMode("pass");
+    expect(res.status).toBe(503);
+    expect(await sagaState(orderId)).toBe("failed");
+    expect((await deps.product(p)).stock).toBe(10);
+  });
+});
+
+describe("releases that did not complete", () => {
+  test("a cancel while the catalog is down answers 200 and recovery returns the stock once", async () => {
+    const p = await deps.createProduct(5, 10);
+    const placed = await place(orderBody([{ productId: p, quantity: 6 }]));
+    expect(placed.status).toBe(201);
+    await deps.stopProducts();
+    let cancelled: Awaited<ReturnType<typeof place>>;
+    try {
+      cancelled = await orders.call("POST", `/api/orders/${placed.body.id}/cancel`, { token: alice.token });
+      expect((await orders.recover({ graceMs: 0 })).errors).toBeGreaterThan(0);
+    } finally {
+      await deps.restartProducts();
+    }
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    expect((await deps.product(p)).stock).toBe(4);
+
+    orders.advanceClock(60_000);
+    const report = await orders.recover({ graceMs: 0 });
+    expect(report.releasesFinished).toBe(1);
+    expect((await deps.product(p)).stock).toBe(10);
+    orders.advanceClock(60_000);
+    expect((await orders.recover({ graceMs: 0 })).releasesFinished).toBe(0);
+    expect((await deps.product(p)).stock).toBe(10);
+    await Bun.sleep(20);
+    const metrics = await (await orders.app.handle(new Request("http://localhost/metrics"))).text();
+    expect(metrics).toContain('saga_recoveries_total{outcome="release_finished"');
+    expect(metrics).toContain('saga_recoveries_total{outcome="completed"');
+    expect(metrics).toContain('saga_recoveries_total{outcome="rolled_back"');
+  });
+
+  test("idempotency keys older than 24 h are removed by recovery", async () => {
+    const p = await deps.createProduct(5, 10);
+    const headers = { "idempotency-key": `old-${crypto.randomUUID()}` };
+    const first = await place(orderBody([{ productId: p, quantity: 1 }]), headers);
+    orders.advanceClock(25 * 3_600_000);
+    await orders.recover();
+    const again = await place(orderBody([{ productId: p, quantity: 1 }]), headers);
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(first.body.id);
+  });
+});

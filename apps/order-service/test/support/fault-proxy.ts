@@ -1,0 +1,59 @@
+/**
+ * A tiny HTTP proxy in front of the product service that misbehaves on one path on request, like a
+ * network fault: "hold" keeps the call until `release()` is called, then forwards it; "lose-answer"
+ * forwards it (so the stock really moves) but never answers, so the caller times out.
+ */
+export function startFaultProxy(target: string, faultyPath = "/trpc/reserve") {
+  let mode: "pass" | "hold" | "lose-answer" = "pass";
+  let openGate: () => void = () => {};
+  let gate = Promise.resolve();
+  let arrived: () => void = () => {};
+  let arrival = Promise.resolve();
+
+  // A target that is down shows through as a bad gateway, as it would behind a real proxy.
+  const forward = (req: Request, url: URL) =>
+    fetch(`${target}${url.pathname}${url.search}`, {
+      method: req.method,
+      headers: req.headers,
+      ...(req.method === "GET" ? {} : { body: req.body }),
+    }).catch(() => new Response(null, { status: 502 }));
+  const untilCallerGivesUp = (req: Request) =>
+    new Promise<Response>((resolve) =>
+      req.signal.addEventListener("abort", () => resolve(new Response(null, { status: 504 }))),
+    );
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 60,
+    async fetch(req) {
+      const url = new URL(req.url);
+      if (url.pathname !== faultyPath || mode === "pass") return forward(req, url);
+      arrived();
+      if (mode === "hold") {
+        await gate;
+        return forward(req, url);
+      }
+      const answer = await forward(req, url);
+      await answer.arrayBuffer();
+      return untilCallerGivesUp(req);
+    },
+  });
+
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    setMode(next: typeof mode) {
+      mode = next;
+      gate = new Promise((resolve) => {
+        openGate = resolve;
+      });
+      arrival = new Promise((resolve) => {
+        arrived = resolve;
+      });
+    },
+    /** Resolves once a call reached the faulty path. */
+    arrived: () => arrival,
+    release: () => openGate(),
+    stop: () => server.stop(true),
+  };
+}
