@@ -4,11 +4,12 @@ import mongoose from "mongoose";
 
 // Several connections make the requests real concurrent clients of the server, not one socket's queue.
 const clientCount = 5;
-const stockSchema = new mongoose.Schema({ _id: String, stock: Number });
+type StockDoc = { _id: string; stock: number };
+const stockSchema = new mongoose.Schema<StockDoc>({ _id: String, stock: Number });
 
 let mongo: MongoServer;
 let connections: mongoose.Connection[];
-let models: mongoose.Model<{ _id: string; stock: number }>[];
+let models: mongoose.Model<StockDoc>[];
 
 beforeAll(async () => {
   mongo = await startMongo();

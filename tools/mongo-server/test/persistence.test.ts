@@ -8,6 +8,8 @@ import { startMongoServer } from "../src/index.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "ecom-mongo-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+type ProductDoc = { _id: string; sku: string; stock?: number };
+
 async function withServer<T>(work: (db: mongoose.mongo.Db) => Promise<T>): Promise<T> {
   const server = await startMongoServer({ dataDir });
   const connection = await mongoose.createConnection(`${server.url}shop`).asPromise();
@@ -23,18 +25,18 @@ test("documents and indexes written with the H2 backend survive a restart", asyn
   const id = crypto.randomUUID();
   await withServer(async (db) => {
     await db.collection("products").createIndex({ sku: 1 }, { unique: true });
-    await db.collection<{ _id: string }>("products").insertOne({ _id: id, sku: "A-1", stock: 5 });
-    await db.collection<{ _id: string }>("products").updateOne({ _id: id }, { $inc: { stock: -2 } });
+    await db.collection<ProductDoc>("products").insertOne({ _id: id, sku: "A-1", stock: 5 });
+    await db.collection<ProductDoc>("products").updateOne({ _id: id }, { $inc: { stock: -2 } });
   });
 
   await withServer(async (db) => {
-    expect(await db.collection<{ _id: string }>("products").findOne({ _id: id })).toEqual({
+    expect(await db.collection<ProductDoc>("products").findOne({ _id: id })).toEqual({
       _id: id,
       sku: "A-1",
       stock: 3,
     });
     const duplicate = await db
-      .collection<{ _id: string }>("products")
+      .collection<ProductDoc>("products")
       .insertOne({ _id: crypto.randomUUID(), sku: "A-1" })
       .catch((e: unknown) => e);
     expect((duplicate as { code?: number }).code).toBe(11000);
