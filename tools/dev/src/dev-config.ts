@@ -1,0 +1,32 @@
+import { join } from "node:path";
+import { z } from "zod";
+
+export const repoRoot = join(import.meta.dir, "..", "..", "..");
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+/** Everything `bun run dev` reads; all optional, so a fresh clone runs with nothing configured. */
+export const devEnv = z.object({
+  USER_PORT: port(3001),
+  PRODUCT_PORT: port(3002),
+  ORDER_PORT: port(3003),
+  GATEWAY_PORT: port(8080),
+  /** External databases; unset → embedded PGlite / the embedded mongo server under DEV_DATA_DIR. */
+  DATABASE_URL_USERS: z.url().optional(),
+  DATABASE_URL_ORDERS: z.url().optional(),
+  MONGO_URL: z.string().startsWith("mongodb://").optional(),
+  DEV_DATA_DIR: z.string().default(join(repoRoot, ".data")),
+  ADMIN_EMAIL: z.email().default("admin@ecom.local"),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").default("admin-dev-password"),
+  /** Unset → a fresh random token per run, shared by the services only. */
+  INTERNAL_SERVICE_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** How long a service may take to stop on SIGTERM before it is killed. */
+  DEV_STOP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How long a service may take to answer /health/ready after it was started. */
+  DEV_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** `false` turns off restarting services when their source changes. */
+  DEV_WATCH: z.enum(["true", "false"]).default("true"),
+});
+
+export type DevConfig = z.infer<typeof devEnv>;

@@ -1,0 +1,70 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@ecom/test-harness";
+
+export const repoRoot = join(import.meta.dir, "..", "..", "..");
+
+/** Every pid below `pid`, from the kernel's process table. */
+export function descendants(pid: number): number[] {
+  const out = Bun.spawnSync(["ps", "-e", "-o", "pid=,ppid="]).stdout.toString();
+  const children = new Map<number, number[]>();
+  for (const line of out.trim().split("\n")) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child === undefined || parent === undefined) continue;
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      found.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `bun run dev` as a new user would start it, on free ports and a throwaway data dir, piped (not a TTY). */
+export function startDev(extraEnv: Record<string, string> = {}) {
+  const ports = {
+    USER_PORT: freePort(),
+    PRODUCT_PORT: freePort(),
+    ORDER_PORT: freePort(),
+    GATEWAY_PORT: freePort(),
+  };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    DEV_DATA_DIR: mkdtempSync(join(tmpdir(), "ecom-dev-")),
+    // Other work in this checkout must not restart the system under the test.
+    DEV_WATCH: "false",
+    ...extraEnv,
+  };
+  const proc = Bun.spawn(["bun", "run", "dev"], { cwd: repoRoot, env, stdout: "pipe", stderr: "pipe" });
+  const lines: string[] = [];
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let partial = "";
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      partial += decoder.decode(value, { stream: true });
+      const parts = partial.split("\n");
+      partial = parts.pop() ?? "";
+      lines.push(...parts);
+    }
+  };
+  const output = Promise.all([pump(proc.stdout), pump(proc.stderr)]);
+  return { proc, ports, env, lines, output, gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}` };
+}
