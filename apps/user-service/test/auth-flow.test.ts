@@ -96,6 +96,17 @@ describe("registration rules", () => {
     expect(await countUsers(first.email)).toBe(1);
   });
 
+  test("two sign-ups racing for one email: exactly one succeeds", async () => {
+    const email = `race${Date.now()}@shop.test`;
+    const replies = await Promise.all(
+      [email, email.toUpperCase()].map((e) =>
+        call(t.app, "POST", "/api/users/register", { body: newUser({ email: e }) }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await countUsers(email)).toBe(1);
+  });
+
   test("a role in the body is rejected, so nobody makes themselves admin", async () => {
     const body = newUser({ role: "admin" });
     const reply = await call(t.app, "POST", "/api/users/register", { body });
@@ -210,6 +221,20 @@ describe("refresh tokens", () => {
     t.clock.advance(t.config.REFRESH_TOKEN_TTL_SECONDS + 1);
     expectError(
       await call(t.app, "POST", "/api/users/refresh", { body: { refreshToken } }),
+      401,
+      "UNAUTHORIZED",
+    );
+  });
+
+  test("two refreshes racing with one token: one wins, and the race counts as reuse", async () => {
+    const { refreshToken } = await register(t.app);
+    const replies = await Promise.all(
+      [1, 2].map(() => call(t.app, "POST", "/api/users/refresh", { body: { refreshToken } })),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 401]);
+    const winner = replies.find((r) => r.status === 200)?.body as TokenPairBody;
+    expectError(
+      await call(t.app, "POST", "/api/users/refresh", { body: { refreshToken: winner.refreshToken } }),
       401,
       "UNAUTHORIZED",
     );
