@@ -1,0 +1,286 @@
+import { describe, expect, test } from "bun:test";
+import { find, type K8sObject, render, services } from "./kustomize.ts";
+import { allowed, type Endpoint } from "./network-policy.ts";
+
+/** The hardening every service Deployment carries; dev differs only in a writable root filesystem. */
+const environments = [
+  { name: "staging", path: "overlays/staging", readOnlyRoot: true },
+  { name: "prod", path: "overlays/prod", readOnlyRoot: true },
+  { name: "dev", path: "overlays/dev", readOnlyRoot: false },
+] as const;
+
+const workloadKinds = ["Deployment", "StatefulSet", "DaemonSet"];
+const workloads = (objects: K8sObject[]) => objects.filter((o) => workloadKinds.includes(o.kind));
+
+describe("service Deployments carry the whole hardening list", () => {
+  for (const env of environments) {
+    for (const svc of services) {
+      describe(`${env.name}: ${svc.name}`, () => {
+        const load = async () => {
+          const objects = await render(env.path);
+          const deployment = find(objects, "Deployment", svc.name);
+          const pod = deployment.spec.template.spec;
+          const container = pod.containers.find((c: { name: string }) => c.name === svc.name);
+          return { objects, deployment, pod, container };
+        };
+
+        test("probes: readiness /health/ready, liveness /health/live, a startup probe with room for migrations", async () => {
+          const { container } = await load();
+          expect(container.readinessProbe.httpGet).toEqual({ path: "/health/ready", port: "http" });
+          expect(container.livenessProbe.httpGet).toEqual({ path: "/health/live", port: "http" });
+          expect(container.startupProbe.httpGet.path).toBe("/health/live");
+          const startupBudget = container.startupProbe.periodSeconds * container.startupProbe.failureThreshold;
+          expect(startupBudget).toBeGreaterThanOrEqual(60);
+          // The service gives its readiness check 2 s; the probe must wait longer than that.
+          expect(container.readinessProbe.timeoutSeconds).toBeGreaterThan(2);
+        });
+
+        test("resource requests and limits for CPU and memory", async () => {
+          const { container } = await load();
+          for (const kind of ["requests", "limits"]) {
+            expect(container.resources[kind].cpu).toBeDefined();
+            expect(container.resources[kind].memory).toBeDefined();
+          }
+        });
+
+        test("securityContext: non-root, read-only root, no capabilities, no escalation, RuntimeDefault seccomp", async () => {
+          const { pod, container } = await load();
+          expect(pod.securityContext).toMatchObject({
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+          });
+          expect(container.securityContext).toEqual({
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: env.readOnlyRoot,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+          });
+          expect(pod.hostNetwork ?? false).toBe(false);
+          expect(pod.hostPID ?? false).toBe(false);
+        });
+
+        test("a writable /tmp, since the root filesystem is read-only", async () => {
+          const { pod, container } = await load();
+          const mount = container.volumeMounts.find((m: { mountPath: string }) => m.mountPath === "/tmp");
+          const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
+          expect(volume.emptyDir).toBeDefined();
+        });
+
+        test("graceful stop: preStop pause, then a grace period above pause + drain", async () => {
+          const { objects, pod, container } = await load();
+          const pause = container.lifecycle.preStop.sleep.seconds;
+          expect(pause).toBeGreaterThanOrEqual(3);
+          const config = find(objects, "ConfigMap", container.envFrom[0].configMapRef.name).data;
+          const drainSeconds = Number(config.SHUTDOWN_TIMEOUT_MS) / 1000;
+          expect(drainSeconds).toBeGreaterThan(0);
+          expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(pause + drainSeconds);
+        });
+
+        test("rolling update that never lowers capacity", async () => {
+          const { deployment } = await load();
+          expect(deployment.spec.strategy).toEqual({
+            type: "RollingUpdate",
+            rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+          });
+        });
+
+        test("replicas spread across nodes (pod anti-affinity on the host name)", async () => {
+          const { pod } = await load();
+          const terms = pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+          expect(terms).toContainEqual({
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: "kubernetes.io/hostname",
+              labelSelector: { matchLabels: { "app.kubernetes.io/name": svc.name } },
+            },
+          });
+        });
+
+        test("Prometheus scrape annotations on the service port", async () => {
+          const { deployment } = await load();
+          expect(deployment.spec.template.metadata.annotations).toEqual({
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(svc.port),
+            "prometheus.io/path": "/metrics",
+          });
+        });
+
+        test("its own service account, and no API token in the pod", async () => {
+          const { objects, pod } = await load();
+          expect(pod.serviceAccountName).toBe(svc.name);
+          expect(pod.automountServiceAccountToken).toBe(false);
+          expect(find(objects, "ServiceAccount", svc.name).automountServiceAccountToken).toBe(false);
+        });
+
+        test("Secrets only by reference", async () => {
+          const { container } = await load();
+          for (const e of container.env) {
+            expect(`${e.name}: ${e.value === undefined ? "from a Secret" : "inline"}`).toBe(`${e.name}: from a Secret`);
+            expect(e.valueFrom.secretKeyRef.name).toBeString();
+          }
+        });
+      });
+    }
+  }
+});
+
+describe("every workload in staging and prod is hardened", () => {
+  for (const env of environments.filter((e) => e.readOnlyRoot)) {
+    test(`${env.name}: non-root, no escalation, no capabilities, read-only root, probes, resources, no token`, async () => {
+      const list = workloads(await render(env.path));
+      expect(list.length).toBe(6);
+      for (const w of list) {
+        const pod = w.spec.template.spec;
+        const at = `${w.kind}/${w.metadata.name}`;
+        expect({ at, automount: pod.automountServiceAccountToken }).toEqual({ at, automount: false });
+        expect({ at, ...pod.securityContext }).toMatchObject({
+          at,
+          runAsNonRoot: true,
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        for (const c of pod.containers) {
+          expect({ at, ...c.securityContext }).toMatchObject({
+            at,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          });
+          expect({ at, ready: !!c.readinessProbe, live: !!c.livenessProbe }).toEqual({ at, ready: true, live: true });
+          expect({ at, ...c.resources.requests }).toMatchObject({ at, cpu: expect.any(String), memory: expect.any(String) });
+          expect({ at, ...c.resources.limits }).toMatchObject({ at, cpu: expect.any(String), memory: expect.any(String) });
+          expect(c.image).not.toMatch(/:latest$/);
+        }
+      }
+    });
+  }
+
+  test("observability workloads: hardened, with every exception named and explained", async () => {
+    const list = workloads(await render("observability"));
+    expect(list.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual([
+      "DaemonSet/fluent-bit",
+      "Deployment/grafana",
+      "Deployment/kibana",
+      "Deployment/kube-state-metrics",
+      "StatefulSet/elasticsearch",
+      "StatefulSet/prometheus",
+    ]);
+    for (const w of list) {
+      const pod = w.spec.template.spec;
+      const skips = Object.entries(w.spec.template.metadata.annotations ?? {})
+        .filter(([k]) => k.startsWith("checkov.io/skip"))
+        .map(([, v]) => String(v).split("=")[0]);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(c.resources.limits.memory).toBeDefined();
+        expect(c.readinessProbe).toBeDefined();
+        // Root (Fluent Bit) or a writable root (Elasticsearch) only with the exception written down.
+        if (c.securityContext.runAsNonRoot === false) expect(skips).toContain("CKV_K8S_23");
+        if (c.securityContext.readOnlyRootFilesystem !== true) expect(skips).toContain("CKV_K8S_22");
+        if (pod.automountServiceAccountToken !== false) expect(skips).toContain("CKV_K8S_38");
+      }
+    }
+  });
+});
+
+describe("the ingress routes the public API only", () => {
+  for (const env of ["overlays/staging", "overlays/prod"]) {
+    test(`${env}: /api/users, /api/products, /api/orders over TLS, nothing else`, async () => {
+      const ingress = find(await render(env), "Ingress", "ecom-api");
+      expect(ingress.spec.ingressClassName).toBe("nginx");
+      expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/force-ssl-redirect"]).toBe("true");
+      expect(ingress.spec.rules).toHaveLength(1);
+      expect(ingress.spec.tls[0].hosts).toEqual([ingress.spec.rules[0].host]);
+      const routes = ingress.spec.rules[0].http.paths.map(
+        (p: { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }) =>
+          `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.name}`,
+      );
+      expect(routes).toEqual([
+        "Prefix /api/users -> user-service:http",
+        "Prefix /api/products -> product-service:http",
+        "Prefix /api/orders -> order-service:http",
+      ]);
+    });
+  }
+});
+
+describe("prod: disruption budgets and network isolation", () => {
+  test("each service keeps all but one pod through voluntary disruptions", async () => {
+    const prod = await render("overlays/prod");
+    for (const svc of services) {
+      const pdb = find(prod, "PodDisruptionBudget", svc.name);
+      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": svc.name } } });
+    }
+  });
+
+  const pod = (name: string, namespace = "production"): Endpoint => ({
+    namespace,
+    labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "ecom" },
+  });
+  const ingressController: Endpoint = { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } };
+  const prometheus: Endpoint = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } };
+  const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+  const stranger: Endpoint = { namespace: "default", labels: { app: "debug" } };
+  const policies = async () => (await render("overlays/prod")).filter((o) => o.kind === "NetworkPolicy");
+
+  test("default deny in both directions for every pod", async () => {
+    const all = await policies();
+    const deny = find(all, "NetworkPolicy", "default-deny-all");
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    expect(allowed(all, stranger, pod("user-service"), 3001)).toBe(false);
+    expect(allowed(all, pod("user-service"), stranger, 443)).toBe(false);
+  });
+
+  test("the ingress controller reaches the service ports, and nothing else", async () => {
+    const all = await policies();
+    for (const svc of services) {
+      expect(allowed(all, ingressController, pod(svc.name), svc.port)).toBe(true);
+      expect(allowed(all, ingressController, pod(svc.name), 9999)).toBe(false);
+      expect(allowed(all, ingressController, pod(svc.database), svc.databasePort)).toBe(false);
+    }
+  });
+
+  test("Prometheus scrapes every service", async () => {
+    const all = await policies();
+    for (const svc of services) expect(allowed(all, prometheus, pod(svc.name), svc.port)).toBe(true);
+  });
+
+  test("only the order service calls the user and product services (plus the product service's JWKS fetch)", async () => {
+    const all = await policies();
+    expect(allowed(all, pod("order-service"), pod("user-service"), 3001)).toBe(true);
+    expect(allowed(all, pod("order-service"), pod("product-service"), 3002)).toBe(true);
+    expect(allowed(all, pod("product-service"), pod("user-service"), 3001)).toBe(true);
+    expect(allowed(all, pod("user-service"), pod("product-service"), 3002)).toBe(false);
+    expect(allowed(all, pod("user-service"), pod("order-service"), 3003)).toBe(false);
+    expect(allowed(all, pod("product-service"), pod("order-service"), 3003)).toBe(false);
+    expect(allowed(all, pod("users-db"), pod("user-service"), 3001)).toBe(false);
+  });
+
+  test("each service reaches its own database only", async () => {
+    const all = await policies();
+    for (const svc of services) {
+      for (const other of services) {
+        expect(`${svc.name} -> ${other.database}: ${allowed(all, pod(svc.name), pod(other.database), other.databasePort)}`).toBe(
+          `${svc.name} -> ${other.database}: ${svc.name === other.name}`,
+        );
+      }
+    }
+  });
+
+  test("every pod resolves names through the cluster DNS, and reaches nothing outside", async () => {
+    const all = await policies();
+    for (const name of [...services.map((s) => s.name), ...services.map((s) => s.database)]) {
+      expect(allowed(all, pod(name), dns, 53, "UDP")).toBe(true);
+      expect(allowed(all, pod(name), dns, 53, "TCP")).toBe(true);
+      expect(allowed(all, pod(name), { namespace: "default", labels: {} }, 443)).toBe(false);
+    }
+  });
+});
