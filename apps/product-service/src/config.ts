@@ -10,7 +10,10 @@ export const productServiceEnv = z
     ...commonEnv,
     PORT: z.coerce.number().int().min(1).max(65_535).default(3002),
     /** Unset outside production: the embedded mongo-java-server under `<repo>/.data/mongo` is started. */
-    MONGO_URL: z.string().startsWith("mongodb://").optional(),
+    MONGO_URL: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URL")
+      .optional(),
     MONGO_DB_NAME: z.string().min(1).default("products_db"),
     JWT_ISSUER: z.string().min(1).default("ecom-user-service"),
     JWKS_URL: z.url().default("http://127.0.0.1:3001/api/users/.well-known/jwks.json"),

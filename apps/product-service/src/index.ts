@@ -5,6 +5,7 @@ import { createLogger, createMetrics } from "@ecom/observability";
 import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { productServiceEnv } from "./config.ts";
+import { embeddedDataDir } from "./db/embedded-data-dir.ts";
 import { openConfiguredDatabase } from "./db/open-configured-database.ts";
 import { demoCatalog } from "./seed/demo-catalog.ts";
 import { seedCatalog } from "./seed/seed-catalog.ts";
@@ -13,7 +14,7 @@ const env = loadConfigOrExit(productServiceEnv);
 const logger = createLogger({ service: "product-service", level: env.LOG_LEVEL });
 const clock = systemClock;
 
-const db = await openConfiguredDatabase(env, { clock, logger });
+const db = await openConfiguredDatabase(env, { clock, logger, embeddedDataDir });
 await db.ensureIndexes();
 if (
   (env.SEED_ON_EMPTY ?? env.NODE_ENV !== "production") &&

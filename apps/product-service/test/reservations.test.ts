@@ -18,8 +18,11 @@ const release = async (orderId: string) =>
 const reservation = async (orderId: string) =>
   trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
 const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
-const holdsOf = async (id: string) =>
-  (await f.db.products.findById(id).select("+holds").lean())?.holds.map((h) => ({ ...h }));
+const holdsOf = async (id: string): Promise<{ orderId: string; quantity: number }[] | undefined> =>
+  (await f.db.products.findById(id).select("+holds").lean())?.holds.map((h) => ({
+    orderId: h.orderId,
+    quantity: h.quantity,
+  }));
 
 describe("internal credential", () => {
   test("tRPC without or with a wrong internal token is 401", async () => {
