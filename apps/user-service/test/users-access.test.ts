@@ -65,6 +65,13 @@ describe("PATCH /api/users/me", () => {
     expect((await call(t.app, "GET", "/api/users/me", { token: bob.accessToken })).body).toEqual(before);
   });
 
+  test("an empty patch changes nothing", async () => {
+    const before = (await call(t.app, "GET", "/api/users/me", { token: bob.accessToken })).body;
+    t.clock.advance(5);
+    const reply = await call(t.app, "PATCH", "/api/users/me", { token: bob.accessToken, body: {} });
+    expect(reply.body).toEqual(before);
+  });
+
   test("rejects invalid values and needs a token", async () => {
     expectError(
       await call(t.app, "PATCH", "/api/users/me", { token: bob.accessToken, body: { lastName: "" } }),

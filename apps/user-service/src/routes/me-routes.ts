@@ -35,6 +35,8 @@ export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
         const { userId } = await authenticate();
         const current = await users.findById(userId);
         if (!current?.isActive) throw noLongerValid();
+        // An empty patch changes nothing, not even updatedAt.
+        if (Object.keys(body).length === 0) return toPublicUser(current);
         const updated = await users.updateProfile(userId, body, deps.clock.now());
         if (!updated) throw noLongerValid();
         return toPublicUser(updated);
