@@ -1,0 +1,223 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  freePort,
+  type MongoServer,
+  type PostgresServer,
+  type ServiceProcess,
+  startMongo,
+  startPostgres,
+  startServiceProcess,
+} from "@ecom/test-harness";
+import { type NginxOptions, type NginxProcess, startNginx } from "../../tools/nginx/src/index.ts";
+
+export type ServiceName = "users" | "products" | "orders";
+export const serviceNames: ServiceName[] = ["users", "products", "orders"];
+
+export type SystemOptions = {
+  /** Instances of each service behind nginx; 2 unless a suite needs fewer. */
+  instances?: number;
+  /** Also start the Bun gateway (apps/gateway) in front of the services; its URL is `bunGatewayUrl`. */
+  bunGateway?: boolean;
+  /** nginx settings a suite wants to tighten (login rate, body limit, timeouts). */
+  nginx?: Omit<NginxOptions, "instances" | "internalPorts" | "port">;
+  /** Extra environment per service, e.g. shorter recovery intervals. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+};
+
+export type LogRecord = Record<string, unknown> & { source: string };
+
+export type E2eSystem = {
+  /** nginx over HTTPS with a self-signed certificate: use `api()` from ./client.ts or `tls.rejectUnauthorized: false`. */
+  gatewayUrl: string;
+  /** The Bun gateway over HTTP, when `bunGateway` was asked for. */
+  bunGatewayUrl?: string;
+  /** Every instance started, by service, in start order (a stopped one stays in the list). */
+  services: Record<ServiceName, ServiceProcess[]>;
+  nginx: NginxProcess;
+  /** The admin the user service created at start-up. */
+  admin: { email: string; password: string };
+  /**
+   * Parsed JSON log lines: of one service's instances (`source` is e.g. "products#1"), nginx's access
+   * log ("nginx"), the Bun gateway ("gateway"), or all of them.
+   */
+  logs(of?: ServiceName | "nginx" | "gateway"): LogRecord[];
+  /** Stops one instance (SIGKILL by default: a crash) and waits until it is gone. */
+  stopInstance(service: ServiceName, index: number, signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const repoRoot = join(import.meta.dir, "..", "..");
+const entries: Record<ServiceName, string> = {
+  users: join(repoRoot, "apps", "user-service", "src", "index.ts"),
+  products: join(repoRoot, "apps", "product-service", "src", "index.ts"),
+  orders: join(repoRoot, "apps", "order-service", "src", "index.ts"),
+};
+
+function parseLines(source: string, lines: string[]): LogRecord[] {
+  return lines.flatMap((line) => {
+    if (!line.startsWith("{")) return [];
+    try {
+      return [{ ...(JSON.parse(line) as Record<string, unknown>), source }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function waitReady(instance: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${instance.baseUrl}/health/ready`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // restarting or not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${instance.baseUrl} not ready:\n${instance.lines().join("\n")}`);
+    await Bun.sleep(100);
+  }
+}
+
+async function stopProcess(instance: ServiceProcess): Promise<void> {
+  if (instance.proc.exitCode !== null || instance.proc.signalCode !== null) return;
+  const forced = setTimeout(() => instance.proc.kill("SIGKILL"), 10_000);
+  await instance.kill("SIGTERM");
+  clearTimeout(forced);
+}
+
+/**
+ * The whole system as it runs in a cluster, on one machine: real PostgreSQL (two databases), the
+ * mongo server, `instances` real processes of each service sharing those databases, and real nginx
+ * in front with TLS. Service-to-service calls go through nginx's internal plain-HTTP ports (the
+ * stand-in for the cluster's Services), so a dead instance is routed around there too.
+ */
+export async function startSystem(options: SystemOptions = {}): Promise<E2eSystem> {
+  const count = options.instances ?? 2;
+  const cleanups: (() => Promise<void>)[] = [];
+  const services: Record<ServiceName, ServiceProcess[]> = { users: [], products: [], orders: [] };
+  let gateway: ServiceProcess | undefined;
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  };
+
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "ecom-e2e-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const postgres: PostgresServer = await startPostgres();
+    cleanups.push(() => postgres.stop());
+    const ordersDatabaseUrl = await postgres.createDatabase();
+    const mongo: MongoServer = await startMongo();
+    cleanups.push(() => mongo.stop());
+
+    const ports = Object.fromEntries(
+      serviceNames.map((s) => [s, Array.from({ length: count }, () => freePort())]),
+    ) as Record<ServiceName, number[]>;
+    const internal = { users: freePort(), products: freePort(), orders: freePort() };
+    const nginx = await startNginx({
+      ...options.nginx,
+      instances: {
+        users: ports.users.map((p) => `127.0.0.1:${p}`),
+        products: ports.products.map((p) => `127.0.0.1:${p}`),
+        orders: ports.orders.map((p) => `127.0.0.1:${p}`),
+      },
+      internalPorts: internal,
+    });
+    cleanups.push(() => nginx.stop());
+
+    const admin = { email: "admin@e2e.test", password: `admin-${crypto.randomUUID()}` };
+    // One signing key for every user-service instance, as a cluster Secret would provide.
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const lb = (s: ServiceName) => `http://127.0.0.1:${internal[s]}`;
+    const common = {
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      INTERNAL_SERVICE_TOKEN: `e2e-${crypto.randomUUID()}`,
+      JWKS_URL: `${lb("users")}/api/users/.well-known/jwks.json`,
+    };
+    const env: Record<ServiceName, (i: number) => Record<string, string>> = {
+      users: (i) => ({
+        DATABASE_URL: postgres.url,
+        DATA_DIR: join(dir, `users-${i}`),
+        JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        JWT_KEY_ID: "e2e-signing-key",
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
+      }),
+      products: () => ({ MONGO_URL: mongo.url }),
+      orders: (i) => ({
+        DATABASE_URL: ordersDatabaseUrl,
+        DATA_DIR: join(dir, `orders-${i}`),
+        USER_SERVICE_URL: lb("users"),
+        PRODUCT_SERVICE_URL: lb("products"),
+      }),
+    };
+
+    // The first instance of each service migrates and seeds alone; the others then join.
+    for (let i = 0; i < count; i++) {
+      const started = await Promise.all(
+        serviceNames.map(async (s) => {
+          const instance = await startServiceProcess({
+            entry: entries[s],
+            port: ports[s][i]!,
+            env: { ...common, ...env[s](i), ...options.env?.[s] },
+            timeoutMs: 60_000,
+          });
+          services[s].push(instance);
+          cleanups.push(() => stopProcess(instance));
+          return instance;
+        }),
+      );
+      await Promise.all(started.map((instance) => waitReady(instance)));
+    }
+
+    if (options.bunGateway) {
+      gateway = await startServiceProcess({
+        entry: join(repoRoot, "apps", "gateway", "src", "index.ts"),
+        port: freePort(),
+        env: {
+          HOST: "127.0.0.1",
+          USER_SERVICE_URL: lb("users"),
+          PRODUCT_SERVICE_URL: lb("products"),
+          ORDER_SERVICE_URL: lb("orders"),
+        },
+      });
+      const started = gateway;
+      cleanups.push(() => stopProcess(started));
+    }
+
+    return {
+      gatewayUrl: nginx.url,
+      bunGatewayUrl: gateway?.baseUrl,
+      services,
+      nginx,
+      admin,
+      logs: (of) => {
+        const fromService = (s: ServiceName) =>
+          services[s].flatMap((instance, i) => parseLines(`${s}#${i}`, instance.lines()));
+        if (of === "nginx") return nginx.accessLog().map((r) => ({ ...r, source: "nginx" }));
+        if (of === "gateway") return gateway ? parseLines("gateway", gateway.lines()) : [];
+        if (of) return fromService(of);
+        return [
+          ...serviceNames.flatMap(fromService),
+          ...(gateway ? parseLines("gateway", gateway.lines()) : []),
+          ...nginx.accessLog().map((r) => ({ ...r, source: "nginx" })),
+        ];
+      },
+      stopInstance: async (service, index, signal = "SIGKILL") => {
+        const instance = services[service][index];
+        if (!instance) throw new Error(`no ${service} instance ${index}`);
+        await instance.kill(signal);
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
