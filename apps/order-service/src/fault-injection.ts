@@ -3,6 +3,6 @@
  * after the product service confirmed a reservation and before the order is marked reserved, the
  * worst moment for the saga. Refused in production by the config schema.
  */
-export function crashAfterReserveHook(enabled: boolean): (() => void) | undefined {
-  return enabled ? () => process.kill(process.pid, "SIGKILL") : undefined;
+export function crashAfterReserveHook(enabled: boolean): { afterReserve?: () => void } {
+  return enabled ? { afterReserve: () => process.kill(process.pid, "SIGKILL") } : {};
 }

@@ -42,7 +42,7 @@ const app = createApp({
   logger,
   config: {
     idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
-    ...(config.CRASH_AFTER_RESERVE === "1" ? { afterReserve: crashAfterReserveHook(true) } : {}),
+    ...crashAfterReserveHook(config.CRASH_AFTER_RESERVE === "1"),
   },
 });
 

@@ -155,6 +155,7 @@ describe("process boot", () => {
       expect(unauth.headers.get("x-request-id")).toBe("boot-check-1");
       expect(await svc.kill("SIGTERM")).toBe(0);
       expect(svc.lines().some((l) => l.includes("using the embedded database"))).toBe(true);
+      expect(svc.lines().some((l) => l.includes("recovery pass failed"))).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

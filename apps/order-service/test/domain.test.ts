@@ -1,0 +1,113 @@
+import { describe, expect, test } from "bun:test";
+import { loadConfig } from "@ecom/config";
+import { configSchema } from "../src/config.ts";
+import { centsToAmount, totalCents } from "../src/domain/money.ts";
+import { CANCELLABLE, canTransition } from "../src/domain/order-status.ts";
+import { canonicalJson, requestHash } from "../src/domain/request-hash.ts";
+import { startRecoveryLoop } from "../src/saga/recovery-loop.ts";
+
+describe("money", () => {
+  test("cents become numbers with at most two decimals", () => {
+    expect(centsToAmount(1999)).toBe(19.99);
+    expect(centsToAmount("10")).toBe(0.1);
+    expect(centsToAmount(30n)).toBe(0.3);
+    for (let cents = 0; cents < 100_000; cents += 7) {
+      const text = JSON.stringify(centsToAmount(cents));
+      expect(text).toMatch(/^\d+(\.\d{1,2})?$/);
+    }
+  });
+
+  test("totals are exact sums of price × quantity", () => {
+    expect(
+      totalCents([
+        { priceCents: 10, quantity: 1 },
+        { priceCents: 20, quantity: 1 },
+      ]),
+    ).toBe(30n);
+    expect(totalCents([{ priceCents: 999_999_999, quantity: 100 }])).toBe(99_999_999_900n);
+    expect(totalCents([])).toBe(0n);
+  });
+});
+
+describe("order state machine", () => {
+  test("allows only the forward path and cancelling before shipping", () => {
+    expect(canTransition("pending", "confirmed")).toBe(true);
+    expect(canTransition("confirmed", "shipped")).toBe(true);
+    expect(canTransition("shipped", "delivered")).toBe(true);
+    expect(canTransition("pending", "cancelled")).toBe(true);
+    expect(canTransition("confirmed", "cancelled")).toBe(true);
+    expect(canTransition("shipped", "cancelled")).toBe(false);
+    expect(canTransition("pending", "shipped")).toBe(false);
+    expect(canTransition("delivered", "pending")).toBe(false);
+    expect(canTransition("cancelled", "pending")).toBe(false);
+    expect(canTransition("pending", "pending")).toBe(false);
+    expect(CANCELLABLE).toEqual(["pending", "confirmed"]);
+  });
+});
+
+describe("request hash", () => {
+  test("ignores key order and undefined fields, and sees every value", () => {
+    expect(canonicalJson({ b: 1, a: [{ y: 2, x: null }], c: undefined })).toBe(
+      '{"a":[{"x":null,"y":2}],"b":1}',
+    );
+    expect(requestHash({ a: 1, b: 2 })).toBe(requestHash({ b: 2, a: 1 }));
+    expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 2 }));
+    expect(requestHash({ a: 1 })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("config", () => {
+  test("defaults run locally with nothing set", () => {
+    const config = loadConfig(configSchema, {});
+    expect(config.PORT).toBe(3003);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.USER_SERVICE_URL).toBe("http://127.0.0.1:3001");
+    expect(config.PRODUCT_SERVICE_URL).toBe("http://127.0.0.1:3002");
+    expect(config.RECOVERY_INTERVAL_MS).toBe(5_000);
+    expect(config.IDEMPOTENCY_TTL_HOURS).toBe(24);
+    expect(config.DATA_DIR).toEndWith("/.data/order-service");
+  });
+
+  test("production refuses the local fallbacks and the crash hook", () => {
+    const prod = { NODE_ENV: "production", DATABASE_URL: "postgres://db/orders_db" };
+    expect(() => loadConfig(configSchema, prod)).toThrow("INTERNAL_SERVICE_TOKEN");
+    const secret = { ...prod, INTERNAL_SERVICE_TOKEN: "a-real-production-secret" };
+    expect(loadConfig(configSchema, secret).DATABASE_URL).toBe("postgres://db/orders_db");
+    expect(() => loadConfig(configSchema, { ...secret, CRASH_AFTER_RESERVE: "1" })).toThrow(
+      "CRASH_AFTER_RESERVE",
+    );
+    expect(() => loadConfig(configSchema, { ...secret, IDEMPOTENCY_TTL_HOURS: "1" })).toThrow(
+      "IDEMPOTENCY_TTL_HOURS",
+    );
+  });
+});
+
+describe("recovery loop", () => {
+  test("runs at once, then on its interval, never overlapping, and stop waits for the running pass", async () => {
+    let passes = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const warnings: string[] = [];
+    const loop = startRecoveryLoop({
+      intervalMs: 10,
+      log: { warn: (m) => warnings.push(m) },
+      pass: async () => {
+        passes++;
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await Bun.sleep(15);
+        concurrent--;
+        if (passes === 2) throw new Error("database away");
+      },
+    });
+    await Bun.sleep(120);
+    await loop.stop();
+    const after = passes;
+    await Bun.sleep(50);
+    expect(after).toBeGreaterThanOrEqual(3);
+    expect(passes).toBe(after);
+    expect(maxConcurrent).toBe(1);
+    expect(concurrent).toBe(0);
+    expect(warnings).toEqual(["recovery pass failed"]);
+  });
+});
