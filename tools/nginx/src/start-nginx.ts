@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type Instances, type NginxSettings, renderNginxConfig } from "./render-config.ts";
 import { makeSelfSignedCert } from "./self-signed-cert.ts";
 
+/** Defaults follow the cluster's ingress (manifests/base/ingress): 2m bodies, 30 s read timeout. */
 export type NginxOptions = {
   instances: Instances;
   /** Free port when omitted. */
@@ -82,10 +83,10 @@ export async function startNginx(options: NginxOptions): Promise<NginxProcess> {
       instances: options.instances,
       loginRate: options.loginRate ?? "30r/m",
       loginBurst: options.loginBurst ?? 10,
-      clientMaxBodySize: options.clientMaxBodySize ?? "1m",
+      clientMaxBodySize: options.clientMaxBodySize ?? "2m",
       connectTimeout: options.connectTimeout ?? "5s",
-      sendTimeout: options.sendTimeout ?? "60s",
-      readTimeout: options.readTimeout ?? "60s",
+      sendTimeout: options.sendTimeout ?? "30s",
+      readTimeout: options.readTimeout ?? "30s",
       maxFails: options.maxFails ?? 1,
       failTimeout: options.failTimeout ?? "10s",
       runAsRoot: process.getuid?.() === 0,
