@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startPostgres } from "@ecom/test-harness";
-import { call, expectError, register } from "./support/http.ts";
+import { call, expectError, newUser, register } from "./support/http.ts";
 import { createTestApp, type TestApp } from "./support/test-app.ts";
 
 const pg = await startPostgres();
@@ -48,12 +48,31 @@ describe("/metrics", () => {
 
 describe("/health", () => {
   test("ready turns 503 when the database stops and 200 when it is back", async () => {
+    const u = await register(t.app);
     expect((await call(t.app, "GET", "/health/ready")).status).toBe(200);
     await pg.pause();
     try {
       const down = await call(t.app, "GET", "/health/ready");
       expectError(down, 503, "DEPENDENCY_UNAVAILABLE");
       expect((await call(t.app, "GET", "/health/live")).status).toBe(200);
+      // Requests that need the database say so with a 503 in the contract's shape, not a 500.
+      const login = await call(t.app, "POST", "/api/users/login", {
+        body: { email: u.email, password: u.password },
+      });
+      expect(expectError(login, 503, "DEPENDENCY_UNAVAILABLE").details).toEqual({
+        dependency: "users database",
+      });
+      expectError(
+        await call(t.app, "GET", "/api/users/me", { token: u.accessToken }),
+        503,
+        "DEPENDENCY_UNAVAILABLE",
+      );
+      const refresh = await call(t.app, "POST", "/api/users/refresh", {
+        body: { refreshToken: u.refreshToken },
+      });
+      expectError(refresh, 503, "DEPENDENCY_UNAVAILABLE");
+      const again = await call(t.app, "POST", "/api/users/register", { body: newUser() });
+      expectError(again, 503, "DEPENDENCY_UNAVAILABLE");
     } finally {
       await pg.resume();
     }
@@ -64,7 +83,10 @@ describe("/health", () => {
       if (status !== 200) await Bun.sleep(100);
     }
     expect(status).toBe(200);
-    expect((await call(t.app, "GET", "/api/users/.well-known/jwks.json")).status).toBe(200);
+    // The spent-nothing refresh token from before the outage still works: the failed attempt changed nothing.
+    expect(
+      (await call(t.app, "POST", "/api/users/refresh", { body: { refreshToken: u.refreshToken } })).status,
+    ).toBe(200);
     await register(t.app);
   });
 });

@@ -1,9 +1,10 @@
 import type { Kysely } from "kysely";
+import { withDbErrors } from "./db-errors.ts";
 import type { RefreshTokenRow, UserTables } from "./tables.ts";
 
 /** Only hashes are stored; a database leak yields no usable refresh token. */
 export function createRefreshTokenRepository(db: Kysely<UserTables>) {
-  return {
+  return withDbErrors({
     async insert(token: {
       familyId: string;
       userId: string;
@@ -59,5 +60,5 @@ export function createRefreshTokenRepository(db: Kysely<UserTables>) {
         .where("revoked_at", "is", null)
         .execute();
     },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { ConflictError } from "@ecom/errors";
 import type { Kysely } from "kysely";
 import type { Role, User } from "../schemas/user.ts";
+import { withDbErrors } from "./db-errors.ts";
 import type { UserRow, UserTables } from "./tables.ts";
 
 /** A stored user, with what only the service itself may see (hash, active flag). */
@@ -59,7 +60,7 @@ type NewUser = {
 
 /** Works on the pool or inside a transaction (`createUserRepository(trx)`). */
 export function createUserRepository(db: Kysely<UserTables>) {
-  return {
+  return withDbErrors({
     async findById(id: string): Promise<UserRecord | undefined> {
       const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       return row && toRecord(row);
@@ -167,7 +168,7 @@ export function createUserRepository(db: Kysely<UserTables>) {
         )
         .execute();
     },
-  };
+  });
 }
 
 export type UserRepository = ReturnType<typeof createUserRepository>;

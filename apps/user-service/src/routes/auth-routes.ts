@@ -2,6 +2,7 @@ import { RateLimitedError, UnauthorizedError } from "@ecom/errors";
 import type { Kysely } from "kysely";
 import type { AuthMetrics } from "../auth-metrics.ts";
 import type { Clock } from "../clock.ts";
+import { inTransaction } from "../repository/db-errors.ts";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository, normalizeEmail } from "../repository/user-repository.ts";
 import {
@@ -41,7 +42,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       async ({ body, set }) => {
         const passwordHash = await deps.passwords.hash(body.password);
         // User and first refresh token commit together: a failed sign-up leaves nothing behind.
-        const tokens = await deps.db.transaction().execute(async (trx) => {
+        const tokens = await inTransaction(deps.db, async (trx) => {
           const user = await createUserRepository(trx).insert({
             email: body.email,
             passwordHash,

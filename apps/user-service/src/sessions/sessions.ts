@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.ts";
+import { inTransaction } from "../repository/db-errors.ts";
 import { createRefreshTokenRepository } from "../repository/refresh-token-repository.ts";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository, toPublicUser, type UserRecord } from "../repository/user-repository.ts";
@@ -60,7 +61,7 @@ export function createSessions(deps: {
 
     async rotate(refreshToken: string): Promise<RotateResult> {
       const now = clock.now();
-      return deps.db.transaction().execute(async (trx): Promise<RotateResult> => {
+      return inTransaction(deps.db, async (trx): Promise<RotateResult> => {
         const tokens = createRefreshTokenRepository(trx);
         const row = await tokens.lockByHash(hashRefreshToken(refreshToken));
         if (!row || row.revoked_at) return { outcome: "invalid" };
