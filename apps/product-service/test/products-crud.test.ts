@@ -211,11 +211,30 @@ describe("service surface", () => {
     expect(res.headers.get("x-request-id")).toBe("trace-123");
   });
 
+  test("start-up created the catalog's indexes", async () => {
+    const indexes = await f.db.products.listIndexes();
+    const keys = indexes.map((i) => Object.keys(i.key).join(","));
+    for (const key of ["_id", "category", "tags", "priceCents", "isActive", "createdAt"])
+      expect(keys).toContain(key);
+  });
+
   test("health and metrics", async () => {
     expect((await f.call("GET", "/health/live")).status).toBe(200);
     expect((await f.call("GET", "/health/ready")).status).toBe(200);
     await Bun.sleep(20);
     const metrics = await (await f.call("GET", "/metrics")).text();
     expect(metrics).toContain('route="/api/products/:id"');
+  });
+});
+
+describe("model validation", () => {
+  test("the mongoose schema refuses what the REST schema refuses, as a 400, even when called directly", async () => {
+    const { productRepository } = await import("../src/repository/products.ts");
+    const repository = productRepository(f.db.products);
+    const error = await repository
+      .create({ name: "x", description: "y", price: 1, category: "c", stock: -1 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, errorCode: "VALIDATION_ERROR" });
+    expect((error as { details: { path: string }[] }).details.map((d) => d.path)).toEqual(["stock"]);
   });
 });

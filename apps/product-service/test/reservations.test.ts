@@ -308,6 +308,28 @@ describe("recovery from a reserve that died mid-way", () => {
     expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([8, 7]);
   });
 
+  test("a reserve that fails on a database error drops its lease, so the retry resumes at once", async () => {
+    const a = await createProduct(f, { stock: 10 });
+    const b = await createProduct(f, { stock: 10 });
+    // A document the server cannot `$push` into makes the second line's update fail.
+    await f.db.products.collection.updateOne({ _id: b.id as never }, { $set: { holds: "broken" } });
+    const orderId = crypto.randomUUID();
+    const items = [
+      { productId: a.id, quantity: 1 },
+      { productId: b.id, quantity: 1 },
+    ];
+    const failed = await f.trpc("mutation", "reserve", { orderId, items });
+    expect(failed.status).toBe(500);
+    const record = await f.db.reservations.findById(orderId).lean();
+    expect(record?.status).toBe("reserving");
+    expect(record?.leaseUntil?.getTime()).toBe(0);
+    expect(await stockOf(a.id)).toBe(9);
+
+    await f.db.products.collection.updateOne({ _id: b.id as never }, { $set: { holds: [] } });
+    expect(await reserve(orderId, items)).toEqual({ ok: true, status: "reserved" });
+    expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([9, 9]);
+  });
+
   test("a release cut off while giving back is finished by the next release", async () => {
     const a = await createProduct(f, { stock: 10 });
     const orderId = crypto.randomUUID();

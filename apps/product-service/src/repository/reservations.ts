@@ -94,8 +94,23 @@ export function reservationRepository(deps: Deps) {
     return { ok: false as const, ...failure };
   }
 
-  /** Takes every line for an order whose record this call owns. */
+  /**
+   * Runs an owned reservation. If it fails half-way (the database went away), the lease is dropped
+   * when possible, so the caller's retry resumes at once instead of waiting for the lease to run out.
+   */
   async function run(record: Stored, owner: string): Promise<ReserveResult> {
+    try {
+      return await takeAll(record, owner);
+    } catch (error) {
+      await reservations
+        .updateOne({ _id: record._id, owner }, { $set: { leaseUntil: new Date(0) } })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Takes every line for an order whose record this call owns. */
+  async function takeAll(record: Stored, owner: string): Promise<ReserveResult> {
     const orderId = record._id;
     const ids = record.items.map((l) => l.productId);
     const active = await products

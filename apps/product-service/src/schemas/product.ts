@@ -35,23 +35,27 @@ export const stockDeltaBody = z.strictObject({
 export const productIdParams = z.object({ id: z.string().max(64) });
 
 export const productSortValues = ["price", "-price", "name", "-createdAt"] as const;
-const integerParam = z.string().regex(/^\d{1,9}$/, "must be a whole number");
+const integerParam = z.string().regex(/^\d{1,6}$/, "must be a whole number");
 const booleanParam = z.enum(["true", "false"]);
 
 /** Every query value is a plain string checked here; unknown parameters are refused, like unknown body fields. */
 export const listProductsQuery = z.strictObject({
-  q: z.string().max(200).optional(),
+  q: z.string().max(200).optional().describe("Case-insensitive text to find in the name or description"),
   category: z.string().max(60).optional(),
-  tags: z.string().max(500).optional(),
+  tags: z.string().max(500).optional().describe("Comma-separated tags; a product must have all of them"),
   minPrice: priceParamSchema.optional(),
   maxPrice: priceParamSchema.optional(),
-  inStock: booleanParam.optional(),
-  includeInactive: booleanParam.optional(),
-  sort: z.enum(productSortValues).optional(),
-  page: integerParam.refine((v) => Number(v) >= 1, "must be at least 1").optional(),
+  inStock: booleanParam.optional().describe("`true`: only products with stock left"),
+  includeInactive: booleanParam.optional().describe("`true` (admins only): include deactivated products"),
+  sort: z.enum(productSortValues).optional().describe("Default `-createdAt` (newest first)"),
+  page: integerParam
+    .refine((v) => Number(v) >= 1, "must be at least 1")
+    .optional()
+    .describe("Page number from 1 (default 1)"),
   limit: integerParam
     .refine((v) => Number(v) >= 1 && Number(v) <= 100, "must be between 1 and 100")
-    .optional(),
+    .optional()
+    .describe("Items per page, 1 to 100 (default 20)"),
 });
 export type ListProductsQuery = z.infer<typeof listProductsQuery>;
 
