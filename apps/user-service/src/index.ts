@@ -36,6 +36,13 @@ await prepareDatabase(database.db, {
       ? { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }
       : undefined,
   clock: systemClock,
+}).catch(async (error: unknown) => {
+  // One clear line instead of a stack; the orchestrator restarts the process until the database is there.
+  logger.error("start-up failed: could not prepare the users database", {
+    "error.message": (error as Error).message,
+  });
+  await database.close().catch(() => {});
+  process.exit(1);
 });
 
 const app = createApp({

@@ -31,7 +31,9 @@ test("with no DATABASE_URL the service runs on embedded PGlite in its data dir",
       metrics: createMetrics("user-service"),
       config,
     });
-    const u = await register(app);
+    // One embedded connection: concurrent requests and transactions must queue, not collide.
+    const [u] = await Promise.all([register(app), register(app), register(app)]);
+    if (!u) throw new Error("no user");
     expect((await call(app, "GET", "/api/users/me", { token: u.accessToken })).status).toBe(200);
     // PGlite reports the unique violation like PostgreSQL does.
     const again = { email: u.email.toUpperCase(), password: u.password, firstName: "A", lastName: "B" };

@@ -116,6 +116,22 @@ describe("user-service as a real process", () => {
     }
   });
 
+  test("an unreachable database at start-up is one error line and exit 1", async () => {
+    const proc = Bun.spawn(["bun", entry], {
+      env: {
+        ...process.env,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${freePort()}/users_db`,
+        PORT: String(freePort()),
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(await proc.exited).toBe(1);
+    const stdout = await new Response(proc.stdout).text();
+    expect(stdout).toContain("start-up failed: could not prepare the users database");
+    expect(await new Response(proc.stderr).text()).toBe("");
+  });
+
   test("production without a signing key stops with one line naming JWT_PRIVATE_KEY", async () => {
     const proc = Bun.spawn(["bun", entry], {
       env: {
