@@ -170,7 +170,7 @@ describe("every workload in staging and prod is hardened", () => {
     ]);
     for (const w of list) {
       const pod = w.spec.template.spec;
-      const skips = Object.entries(w.spec.template.metadata.annotations ?? {})
+      const skips = Object.entries(w.metadata.annotations ?? {})
         .filter(([k]) => k.startsWith("checkov.io/skip"))
         .map(([, v]) => String(v).split("=")[0]);
       for (const c of pod.containers) {
