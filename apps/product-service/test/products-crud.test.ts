@@ -196,12 +196,13 @@ describe("service surface", () => {
     expect(res.status).toBe(200);
     const spec = await res.json();
     expect(Object.keys(spec.paths).sort()).toEqual([
-      "/api/products/",
+      "/api/products",
       "/api/products/{id}",
       "/api/products/{id}/stock",
     ]);
-    expect(spec.paths["/api/products/"].post.summary).toBe("Create a product");
+    expect(spec.paths["/api/products"].post.summary).toBe("Create a product");
     expect(JSON.stringify(spec)).not.toContain("trpc");
+    expect((await f.call("GET", "/api/products/")).status).toBe(200);
   });
 
   test("every response carries a request id, and the caller's one is echoed", async () => {

@@ -30,7 +30,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
   return new Elysia({ name: "product-routes", prefix: "/api/products" })
     .use(authPlugin(deps.verifier))
     .get(
-      "/",
+      "",
       async ({ request, optionalPrincipal }) => {
         const query = parseQuery(listProductsQuery, request.url);
         const principal = await optionalPrincipal();
@@ -66,7 +66,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       },
     )
     .post(
-      "/",
+      "",
       async ({ body, authenticate, set }) => {
         requireAdmin(await authenticate());
         set.status = 201;
