@@ -16,7 +16,7 @@ let system: E2eSystem;
 let client: Api;
 
 beforeAll(async () => {
-  system = await startSystem();
+  system = await startSystem({ bunGateway: true });
   client = api(system.gatewayUrl);
 }, 240_000);
 afterAll(async () => {
@@ -208,7 +208,11 @@ describe("tracing", () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get("x-request-id")).toBe(requestId);
-    await Bun.sleep(200);
+    // Access-log lines are written just after the response; wait until the last one is there.
+    for (let i = 0; i < 50 && !system.logs("orders").some((r) => r["trace.id"] === requestId); i++) {
+      await Bun.sleep(20);
+    }
+    await Bun.sleep(100);
     const traced = (of: "users" | "products" | "orders" | "nginx") =>
       system.logs(of).filter((r) => r["trace.id"] === requestId);
     expect(traced("orders").map((r) => r.message)).toContain("POST /api/orders 201");
@@ -221,5 +225,27 @@ describe("tracing", () => {
     );
     expect(edge).toContain("POST /api/orders 201");
     expect(edge).toContain("POST /trpc/reserve 200");
+  });
+});
+
+describe("the Bun gateway in front of the same instances", () => {
+  test("routes the public API, serves the combined docs, and keeps /trpc and /metrics out", async () => {
+    const local = api(system.bunGatewayUrl!);
+    const shopper = await newCustomer(local);
+    const { items } = (await local.request<List<Product>>("GET", "/api/products?inStock=true&limit=1")).body;
+    const order = await placeOrder(local, shopper.accessToken, [{ productId: items[0]!.id, quantity: 1 }]);
+    expect(order.status).toBe(201);
+    const docs = await local.request<string>("GET", "/docs");
+    for (const name of ["users", "products", "orders"])
+      expect(docs.body).toContain(`/docs/${name}/openapi.json`);
+    expect(docs.body).toContain("/api/orders/{id}/cancel");
+    const spec = await local.request<{ paths: Record<string, unknown> }>(
+      "GET",
+      "/docs/products/openapi.json",
+    );
+    expect(Object.keys(spec.body.paths)).toContain("/api/products");
+    for (const path of ["/trpc/getById", "/metrics"]) {
+      expect((await local.request<ErrorBody>("GET", path)).status).toBe(404);
+    }
   });
 });
