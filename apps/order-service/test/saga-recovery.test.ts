@@ -58,6 +58,7 @@ describe("the product service is down", () => {
     await Bun.sleep(20);
     const metrics = await (await orders.app.handle(new Request("http://localhost/metrics"))).text();
     expect(metrics).toMatch(/dependency_call_failures_total\{[^}]*procedure="getMany"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/orders_rejected_total\{[^}]*reason="dependency_unavailable"[^}]*\} [1-9]/);
   });
 
   test("a reserve that never reached the catalog is rolled back by recovery once the service is back", async () => {

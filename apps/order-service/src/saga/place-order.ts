@@ -67,6 +67,20 @@ export async function placeOrder(
   input: PlaceOrderInput,
   ctx: CallContext,
 ): Promise<{ order: OrderRecord; replayed: boolean }> {
+  try {
+    return await runSaga(deps, options, input, ctx);
+  } catch (error) {
+    if (error instanceof DependencyUnavailableError) deps.metrics.orderRejected("dependency_unavailable");
+    throw error;
+  }
+}
+
+async function runSaga(
+  deps: SagaDeps,
+  options: PlaceOrderOptions,
+  input: PlaceOrderInput,
+  ctx: CallContext,
+): Promise<{ order: OrderRecord; replayed: boolean }> {
   const { principal, body } = input;
   if (body.userId && body.userId !== principal.userId && !isAdmin(principal))
     throw new ForbiddenError("You can only place orders for yourself");
@@ -190,7 +204,6 @@ async function reserve(
     .reserve.mutate({ orderId, items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) })
     .catch((error: unknown) => {
       // The reservation may or may not have happened; the saga stays "reserving" and recovery asks.
-      deps.metrics.orderRejected("dependency_unavailable");
       ctx.log.warn("reserve did not answer; saga left for recovery", { "order.id": orderId });
       throw error;
     });
@@ -217,7 +230,6 @@ async function reserve(
       throw new ProductUnavailableError(result.shortages.map((s) => ({ productId: s.productId })));
     default:
       // RELEASED: recovery gave up on this saga while the request was still waiting for the answer.
-      deps.metrics.orderRejected("dependency_unavailable");
       throw new DependencyUnavailableError("product-service");
   }
 }
