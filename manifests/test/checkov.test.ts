@@ -10,16 +10,21 @@ import { runTool } from "./run-tool.ts";
  * service Dockerfiles, with checkov, offline. Checks that do not apply are listed with their reasons in
  * checkov-skips.yaml (all files) or annotated on the one workload they concern.
  */
-const skips = Bun.YAML.parse(readFileSync(join(manifestsDir, "test", "checkov-skips.yaml"), "utf8")) as Record<
-  string,
-  string
->;
+const skips = Bun.YAML.parse(
+  readFileSync(join(manifestsDir, "test", "checkov-skips.yaml"), "utf8"),
+) as Record<string, string>;
 const workDir = mkdtempSync(join(tmpdir(), "ecom-checkov-"));
 
 type Failed = { check_id: string; check_name: string; resource: string; file_path: string };
 type Report = {
   check_type: string;
-  summary: { passed: number; failed: number; skipped: number; parsing_errors: number; resource_count: number };
+  summary: {
+    passed: number;
+    failed: number;
+    skipped: number;
+    parsing_errors: number;
+    resource_count: number;
+  };
   results: { failed_checks: Failed[] };
 };
 
@@ -112,9 +117,18 @@ spec:
     );
     const dockerDir = mkdtempSync(join(workDir, "careless-"));
     const dockerfile = join(dockerDir, "Dockerfile");
-    writeFileSync(dockerfile, "FROM example/base:latest\nCOPY . .\nCMD [\"app\"]\n");
-    const failed = (await checkov([deployment, dockerfile])).flatMap((r) => r.results.failed_checks.map((f) => f.check_id));
-    for (const id of ["CKV_K8S_16", "CKV_K8S_20", "CKV_K8S_28", "CKV_K8S_14", "CKV_DOCKER_7", "CKV_DOCKER_3"]) {
+    writeFileSync(dockerfile, 'FROM example/base:latest\nCOPY . .\nCMD ["app"]\n');
+    const failed = (await checkov([deployment, dockerfile])).flatMap((r) =>
+      r.results.failed_checks.map((f) => f.check_id),
+    );
+    for (const id of [
+      "CKV_K8S_16",
+      "CKV_K8S_20",
+      "CKV_K8S_28",
+      "CKV_K8S_14",
+      "CKV_DOCKER_7",
+      "CKV_DOCKER_3",
+    ]) {
       expect(failed).toContain(id);
     }
   });

@@ -32,7 +32,9 @@ describe("service Dockerfiles", () => {
         expect(build.indexOf("COPY --from=workspace-manifests /src ./")).toBeLessThan(
           build.indexOf("RUN bun install --frozen-lockfile --production --ignore-scripts"),
         );
-        expect(build.indexOf("RUN bun install --frozen-lockfile --production --ignore-scripts")).toBeGreaterThan(-1);
+        expect(
+          build.indexOf("RUN bun install --frozen-lockfile --production --ignore-scripts"),
+        ).toBeGreaterThan(-1);
         for (const i of all.filter((i) => i.args.includes("bun install"))) {
           expect(i.args).toContain("--frozen-lockfile");
         }
@@ -51,12 +53,17 @@ describe("service Dockerfiles", () => {
         const user = runtime.instructions.filter((i) => i.keyword === "USER").at(-1)?.args ?? "";
         const uid = Number(user.split(":")[0]);
         expect(uid).toBeGreaterThanOrEqual(10000);
-        expect(runtime.instructions.find((i) => i.keyword === "ENTRYPOINT")?.args).toBe('["bun", "/app/index.js"]');
+        expect(runtime.instructions.find((i) => i.keyword === "ENTRYPOINT")?.args).toBe(
+          '["bun", "/app/index.js"]',
+        );
         expect(runtime.instructions.find((i) => i.keyword === "EXPOSE")?.args).toBe(String(svc.port));
         expect(all.filter((i) => i.keyword === "HEALTHCHECK")).toEqual([]);
-        expect(stages.filter((s) => s.name === "dev").flatMap((s) => s.instructions).find((i) => i.keyword === "USER")?.args).toBe(
-          "65532:65532",
-        );
+        expect(
+          stages
+            .filter((s) => s.name === "dev")
+            .flatMap((s) => s.instructions)
+            .find((i) => i.keyword === "USER")?.args,
+        ).toBe("65532:65532");
       });
 
       test("the expected image size is written down", () => {

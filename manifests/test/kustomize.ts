@@ -5,11 +5,17 @@ import { requireTool, runTool } from "./run-tool.ts";
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   // biome-ignore lint/suspicious/noExplicitAny: rendered YAML is checked field by field by the tests
   spec?: any;
   // biome-ignore lint/suspicious/noExplicitAny: as above
   data?: any;
+  automountServiceAccountToken?: boolean;
 };
 
 export const manifestsDir = join(import.meta.dir, "..");

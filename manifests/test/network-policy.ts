@@ -20,7 +20,14 @@ function peerMatches(peer: Peer, policyNamespace: string, other: Endpoint): bool
   return inNamespace && matches(peer.podSelector, other.labels);
 }
 
-function ruleAllows(rule: Rule, peers: Peer[] | undefined, ns: string, other: Endpoint, port: number, protocol: string) {
+function ruleAllows(
+  rule: Rule,
+  peers: Peer[] | undefined,
+  ns: string,
+  other: Endpoint,
+  port: number,
+  protocol: string,
+) {
   const peerOk = peers === undefined || peers.some((p) => peerMatches(p, ns, other));
   const portOk =
     rule.ports === undefined || rule.ports.some((p) => (p.protocol ?? "TCP") === protocol && p.port === port);

@@ -29,7 +29,8 @@ describe("service Deployments carry the whole hardening list", () => {
           expect(container.readinessProbe.httpGet).toEqual({ path: "/health/ready", port: "http" });
           expect(container.livenessProbe.httpGet).toEqual({ path: "/health/live", port: "http" });
           expect(container.startupProbe.httpGet.path).toBe("/health/live");
-          const startupBudget = container.startupProbe.periodSeconds * container.startupProbe.failureThreshold;
+          const startupBudget =
+            container.startupProbe.periodSeconds * container.startupProbe.failureThreshold;
           expect(startupBudget).toBeGreaterThanOrEqual(60);
           // The service gives its readiness check 2 s; the probe must wait longer than that.
           expect(container.readinessProbe.timeoutSeconds).toBeGreaterThan(2);
@@ -118,7 +119,9 @@ describe("service Deployments carry the whole hardening list", () => {
         test("Secrets only by reference", async () => {
           const { container } = await load();
           for (const e of container.env) {
-            expect(`${e.name}: ${e.value === undefined ? "from a Secret" : "inline"}`).toBe(`${e.name}: from a Secret`);
+            expect(`${e.name}: ${e.value === undefined ? "from a Secret" : "inline"}`).toBe(
+              `${e.name}: from a Secret`,
+            );
             expect(e.valueFrom.secretKeyRef.name).toBeString();
           }
         });
@@ -149,9 +152,21 @@ describe("every workload in staging and prod is hardened", () => {
             readOnlyRootFilesystem: true,
             capabilities: { drop: ["ALL"] },
           });
-          expect({ at, ready: !!c.readinessProbe, live: !!c.livenessProbe }).toEqual({ at, ready: true, live: true });
-          expect({ at, ...c.resources.requests }).toMatchObject({ at, cpu: expect.any(String), memory: expect.any(String) });
-          expect({ at, ...c.resources.limits }).toMatchObject({ at, cpu: expect.any(String), memory: expect.any(String) });
+          expect({ at, ready: !!c.readinessProbe, live: !!c.livenessProbe }).toEqual({
+            at,
+            ready: true,
+            live: true,
+          });
+          expect({ at, ...c.resources.requests }).toMatchObject({
+            at,
+            cpu: expect.any(String),
+            memory: expect.any(String),
+          });
+          expect({ at, ...c.resources.limits }).toMatchObject({
+            at,
+            cpu: expect.any(String),
+            memory: expect.any(String),
+          });
           expect(c.image).not.toMatch(/:latest$/);
         }
       }
@@ -200,8 +215,11 @@ describe("the ingress routes the public API only", () => {
       expect(ingress.spec.rules).toHaveLength(1);
       expect(ingress.spec.tls[0].hosts).toEqual([ingress.spec.rules[0].host]);
       const routes = ingress.spec.rules[0].http.paths.map(
-        (p: { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }) =>
-          `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.name}`,
+        (p: {
+          path: string;
+          pathType: string;
+          backend: { service: { name: string; port: { name: string } } };
+        }) => `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.name}`,
       );
       expect(routes).toEqual([
         "Prefix /api/users -> user-service:http",
@@ -217,7 +235,10 @@ describe("prod: disruption budgets and network isolation", () => {
     const prod = await render("overlays/prod");
     for (const svc of services) {
       const pdb = find(prod, "PodDisruptionBudget", svc.name);
-      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": svc.name } } });
+      expect(pdb.spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: { "app.kubernetes.io/name": svc.name } },
+      });
     }
   });
 
@@ -225,8 +246,14 @@ describe("prod: disruption budgets and network isolation", () => {
     namespace,
     labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "ecom" },
   });
-  const ingressController: Endpoint = { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } };
-  const prometheus: Endpoint = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } };
+  const ingressController: Endpoint = {
+    namespace: "ingress-nginx",
+    labels: { "app.kubernetes.io/name": "ingress-nginx" },
+  };
+  const prometheus: Endpoint = {
+    namespace: "monitoring",
+    labels: { "app.kubernetes.io/name": "prometheus" },
+  };
   const dns: Endpoint = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
   const stranger: Endpoint = { namespace: "default", labels: { app: "debug" } };
   const policies = async () => (await render("overlays/prod")).filter((o) => o.kind === "NetworkPolicy");
@@ -268,9 +295,9 @@ describe("prod: disruption budgets and network isolation", () => {
     const all = await policies();
     for (const svc of services) {
       for (const other of services) {
-        expect(`${svc.name} -> ${other.database}: ${allowed(all, pod(svc.name), pod(other.database), other.databasePort)}`).toBe(
-          `${svc.name} -> ${other.database}: ${svc.name === other.name}`,
-        );
+        expect(
+          `${svc.name} -> ${other.database}: ${allowed(all, pod(svc.name), pod(other.database), other.databasePort)}`,
+        ).toBe(`${svc.name} -> ${other.database}: ${svc.name === other.name}`);
       }
     }
   });

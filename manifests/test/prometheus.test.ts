@@ -37,7 +37,9 @@ async function checkPromql(name: string, exprs: string[]) {
 }
 
 const metricNames = (expr: string) =>
-  [...expr.matchAll(/\b([a-z_][a-z0-9_]*)\s*\{/g)].map((m) => m[1]!).filter((n) => !["by", "sum"].includes(n));
+  [...expr.matchAll(/\b([a-z_][a-z0-9_]*)\s*\{/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !["by", "sum"].includes(n));
 
 describe("alert rules", () => {
   test("promtool check rules accepts them", async () => {
@@ -48,11 +50,15 @@ describe("alert rules", () => {
   });
 
   test("promtool test rules: every alert fires on its failure and not on healthy neighbours", async () => {
-    const result = await runTool(["promtool", "test", "rules", "ecom-alerts.test.yml"], { cwd: prometheusDir });
+    const result = await runTool(["promtool", "test", "rules", "ecom-alerts.test.yml"], {
+      cwd: prometheusDir,
+    });
     expect(`${result.stdout}${result.stderr}`).toContain("SUCCESS");
     expect(result.exitCode).toBe(0);
     const tested = new Set(
-      [...readFileSync(join(prometheusDir, "ecom-alerts.test.yml"), "utf8").matchAll(/alertname: (\w+)/g)].map((m) => m[1]),
+      [
+        ...readFileSync(join(prometheusDir, "ecom-alerts.test.yml"), "utf8").matchAll(/alertname: (\w+)/g),
+      ].map((m) => m[1]),
     );
     expect(rules.map((r) => r.alert).filter((a) => !tested.has(a))).toEqual([]);
   });
@@ -60,7 +66,9 @@ describe("alert rules", () => {
   test("they cover 5xx ratio, p99 latency, pod restarts and order saga failures", () => {
     const exprOf = (alert: string) => rules.find((r) => r.alert === alert)?.expr ?? "";
     expect(exprOf("EcomHighErrorRatio")).toContain('status=~"5.."');
-    expect(exprOf("EcomHighLatencyP99")).toMatch(/histogram_quantile\(0\.99,[\s\S]*http_request_duration_seconds_bucket/);
+    expect(exprOf("EcomHighLatencyP99")).toMatch(
+      /histogram_quantile\(0\.99,[\s\S]*http_request_duration_seconds_bucket/,
+    );
     expect(exprOf("EcomPodRestarting")).toContain("kube_pod_container_status_restarts_total");
     expect(exprOf("EcomSagaRecoveryFailing")).toContain("saga_recoveries_total");
     expect(exprOf("EcomOrdersFailingOnDependencies")).toContain("orders_rejected_total");
@@ -79,7 +87,9 @@ describe("Prometheus configuration", () => {
       scrape_configs: Record<string, unknown>[];
     };
     const ecomPods = config.scrape_configs.find((s) => s.job_name === "ecom-pods")!;
-    expect(ecomPods.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["staging", "production"] } }]);
+    expect(ecomPods.kubernetes_sd_configs).toEqual([
+      { role: "pod", namespaces: { names: ["staging", "production"] } },
+    ]);
     delete ecomPods.kubernetes_sd_configs;
     ecomPods.static_configs = [{ targets: ["127.0.0.1:3001"] }];
     // A folder of its own: the configuration loads every *.rules.yml beside it.
@@ -104,7 +114,11 @@ describe("Prometheus configuration", () => {
 
 describe("Grafana dashboards", () => {
   test("one per service, each valid JSON with a unique uid", () => {
-    expect(dashboardFiles.sort()).toEqual(["order-service.json", "product-service.json", "user-service.json"]);
+    expect(dashboardFiles.sort()).toEqual([
+      "order-service.json",
+      "product-service.json",
+      "user-service.json",
+    ]);
     const uids = [...dashboards.values()].map((d) => d.uid);
     expect(new Set(uids).size).toBe(uids.length);
   });
@@ -137,7 +151,8 @@ describe("Grafana dashboards", () => {
     const volume = grafana.spec.template.spec.volumes.find((v: { name: string }) => v.name === "dashboards");
     const configMap = find(objects, "ConfigMap", volume.configMap.name);
     expect(Object.keys(configMap.data).sort()).toEqual(dashboardFiles.sort());
-    for (const file of dashboardFiles) expect(JSON.parse(configMap.data[file]).uid).toBe(dashboards.get(file)!.uid);
+    for (const file of dashboardFiles)
+      expect(JSON.parse(configMap.data[file]).uid).toBe(dashboards.get(file)!.uid);
   });
 });
 
@@ -151,7 +166,12 @@ describe("metric names match what the services export", () => {
     }
     const defined = new Set([...code.matchAll(/name: "([a-z_][a-z0-9_]*)"/g)].map((m) => m[1]));
     const used = new Set(
-      [...rules.map((r) => r.expr), ...[...dashboards.values()].flatMap((d) => d.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr))]
+      [
+        ...rules.map((r) => r.expr),
+        ...[...dashboards.values()].flatMap((d) =>
+          d.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr),
+        ),
+      ]
         .flatMap(metricNames)
         .map((n) => n.replace(/_(bucket|count|sum)$/, "")),
     );
@@ -160,7 +180,9 @@ describe("metric names match what the services export", () => {
     expect([...used].filter((n) => !external(n) && !defined.has(n))).toEqual([]);
     expect(used.size).toBeGreaterThan(8);
     // Label values the alerts match on (saga outcome, rejection reason) are ones the code records.
-    const values = rules.flatMap((r) => [...r.expr.matchAll(/(?:outcome|reason)="([a-z_]+)"/g)].map((m) => m[1]!));
+    const values = rules.flatMap((r) =>
+      [...r.expr.matchAll(/(?:outcome|reason)="([a-z_]+)"/g)].map((m) => m[1]!),
+    );
     expect(values.length).toBeGreaterThan(2);
     expect(values.filter((v) => !code.includes(`"${v}"`))).toEqual([]);
   });

@@ -80,7 +80,11 @@ describe("environment differences", () => {
     find(objects, "Deployment", name).spec.template.spec.containers[0];
 
   test("staging runs 2 replicas; prod leaves the count to the HPA (3..10); base says 3", async () => {
-    const [base, staging, prod] = await Promise.all([render("base"), render("overlays/staging"), render("overlays/prod")]);
+    const [base, staging, prod] = await Promise.all([
+      render("base"),
+      render("overlays/staging"),
+      render("overlays/prod"),
+    ]);
     for (const svc of services) {
       expect(find(base, "Deployment", svc.name).spec.replicas).toBe(3);
       expect(find(staging, "Deployment", svc.name).spec.replicas).toBe(2);
@@ -136,7 +140,11 @@ describe("environment differences", () => {
       return find(prod, "ConfigMap", ref).data;
     };
     for (const svc of services) {
-      expect(config(svc.name)).toMatchObject({ PORT: String(svc.port), NODE_ENV: "production", SHUTDOWN_TIMEOUT_MS: "10000" });
+      expect(config(svc.name)).toMatchObject({
+        PORT: String(svc.port),
+        NODE_ENV: "production",
+        SHUTDOWN_TIMEOUT_MS: "10000",
+      });
     }
     const jwks = "http://user-service:3001/api/users/.well-known/jwks.json";
     expect(config("product-service").JWKS_URL).toBe(jwks);

@@ -61,7 +61,9 @@ describe("the bundles serve with the prod overlay's configuration", () => {
   const running = new Map<string, ServiceProcess>();
   const ports = new Map<string, number>(services.map((s) => [s.name, freePort()]));
   const token = randomBytes(24).toString("hex");
-  const jwtKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const jwtKey = generateKeyPairSync("ed25519")
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
 
   beforeAll(async () => {
     [postgres, mongo] = await Promise.all([startPostgres(), startMongo()]);
@@ -93,11 +95,20 @@ describe("the bundles serve with the prod overlay's configuration", () => {
       },
     };
     for (const svc of services) {
-      const env = { ...envOf[svc.name]!, INTERNAL_SERVICE_TOKEN: token, HOST: "127.0.0.1" };
+      const env: Record<string, string> = {
+        ...envOf[svc.name],
+        INTERNAL_SERVICE_TOKEN: token,
+        HOST: "127.0.0.1",
+      };
       expect(env.NODE_ENV).toBe("production");
       running.set(
         svc.name,
-        await startServiceProcess({ entry: bundleOf(svc.name), port: ports.get(svc.name)!, env, timeoutMs: 60_000 }),
+        await startServiceProcess({
+          entry: bundleOf(svc.name),
+          port: ports.get(svc.name)!,
+          env,
+          timeoutMs: 60_000,
+        }),
       );
     }
   });
