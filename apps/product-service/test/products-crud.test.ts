@@ -58,9 +58,19 @@ describe("product CRUD", () => {
   });
 
   test("prices keep exactly two decimals, a third decimal is refused", async () => {
-    for (const price of [0.01, 0.1, 19.99, 1_000_000, 123456.78]) {
+    // 0.29 * 100 is 28.999999999999996 in floating point; cents must still be exactly 29.
+    for (const [price, cents] of [
+      [0.01, 1],
+      [0.1, 10],
+      [0.29, 29],
+      [4.35, 435],
+      [19.99, 1999],
+      [1_000_000, 100_000_000],
+      [123456.78, 12345678],
+    ] as const) {
       const p = await createProduct(f, { price });
       expect(p.price).toBe(price);
+      expect((await f.db.products.findById(p.id).lean())?.priceCents).toBe(cents);
     }
     for (const price of [19.999, 0.001, 0, -1, 1_000_000.01, "19.99", null]) {
       const res = await f.call("POST", "/api/products", {
