@@ -177,3 +177,25 @@ describe("releases that did not complete", () => {
     expect(again.body.id).not.toBe(first.body.id);
   });
 });
+
+describe("the orders database is down", () => {
+  test("reads answer 503 DEPENDENCY_UNAVAILABLE and readiness fails, until it is back", async () => {
+    await deps.postgres.pause();
+    try {
+      const res = await orders.call("GET", "/api/orders", { token: alice.token });
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatchObject({
+        code: "DEPENDENCY_UNAVAILABLE",
+        details: { dependency: "orders database" },
+      });
+      const ready = await orders.app.handle(new Request("http://localhost/health/ready"));
+      expect(ready.status).toBe(503);
+      const pass = await orders.recover({ graceMs: 0 }).catch((error: unknown) => error);
+      expect(pass).toMatchObject({ errorCode: "DEPENDENCY_UNAVAILABLE" });
+    } finally {
+      await deps.postgres.resume();
+    }
+    const res = await orders.call("GET", "/api/orders", { token: alice.token });
+    expect(res.status).toBe(200);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { withDbErrors } from "./db-errors.ts";
 import type { IdempotencyKeysTable, OrdersDatabase } from "./tables.ts";
 
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;
@@ -6,7 +7,7 @@ export type IdempotencyRepository = ReturnType<typeof createIdempotencyRepositor
 
 /** Keys are written together with their order (see OrdersRepository.insertReserving); here they are read and aged out. */
 export function createIdempotencyRepository(db: Kysely<OrdersDatabase>) {
-  return {
+  return withDbErrors({
     find(userId: string, key: string): Promise<IdempotencyRow | undefined> {
       return db
         .selectFrom("idempotency_keys")
@@ -23,5 +24,5 @@ export function createIdempotencyRepository(db: Kysely<OrdersDatabase>) {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
+import { withDbErrors } from "./db-errors.ts";
 import type {
   OrderItemsTable,
   OrderStatus,
@@ -47,7 +48,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     return row ? (await withItems([row], tx))[0] : undefined;
   }
 
-  return {
+  return withDbErrors({
     findById,
 
     /** Only orders whose stock was reserved exist for users; the rest are saga bookkeeping. */
@@ -212,7 +213,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     async claimPendingReleases(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
       return claim("release", olderThan, leaseMs, limit);
     },
-  };
+  });
 
   async function claim(kind: "saga" | "release", olderThan: Date, leaseMs: number, limit: number) {
     const now = clock();
