@@ -28,12 +28,14 @@ from importlib.metadata import version
 sys.exit(version("checkov") != sys.argv[1] or version("kubernetes-validate") != sys.argv[2])' \
       "$checkov_version" "$validate_version"; then
     echo "manifests tools: installing checkov $checkov_version and kubernetes-validate $validate_version"
-    if ! python3 -m venv --help >/dev/null 2>&1; then
+    # A venv of its own: checkov pins many libraries that would clash with other Python tools.
+    if [ ! -x "$venv/bin/pip" ] && ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's own python3 needs python3-venv (ensurepip) to create one.
+      rm -rf "$venv"
       apt-get update -qq
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$venv"
     fi
-    # A venv of its own: checkov pins many libraries that would clash with other Python tools.
-    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check \
       "checkov==$checkov_version" "kubernetes-validate==$validate_version"
   fi

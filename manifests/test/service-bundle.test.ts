@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   freePort,
   type MongoServer,
@@ -17,29 +17,51 @@ import { find, render, repoRoot, services } from "./kustomize.ts";
 import { runTool } from "./run-tool.ts";
 
 /**
- * Runs the exact `bun build` command of each Dockerfile (output redirected to a temp folder), then runs
- * the bundles the way the image does (`bun index.js`), with the configuration the prod overlay gives the
- * pods and real databases behind them: what the container would do, short of a container engine.
+ * Replays each image build without a container engine: a copy of the build context (the repository's
+ * files, as git lists them), first only the workspace manifests and the lockfile with the Dockerfile's
+ * production-only frozen install, then the sources and the Dockerfile's exact `bun build` command (output
+ * redirected to a temp folder). The bundles then run the way the image runs them (`bun index.js`), with
+ * the configuration the prod overlay gives the pods and real databases behind them.
  */
-const outDir = mkdtempSync(join(tmpdir(), "ecom-bundle-"));
-const bundleOf = (service: string) => join(outDir, service, "index.js");
+const workDir = mkdtempSync(join(tmpdir(), "ecom-image-build-"));
+const context = join(workDir, "context");
+const bundleOf = (service: string) => join(workDir, "out", service, "index.js");
+const isManifest = (file: string) => /(^|\/)(package\.json|bun\.lock|bunfig\.toml)$/.test(file);
+
+async function run(cmd: string[], cwd: string): Promise<void> {
+  const result = await runTool(cmd, { cwd });
+  if (result.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+}
 
 beforeAll(async () => {
+  const listed = await runTool(["git", "ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoRoot,
+  });
+  const files = listed.stdout.split("\n").filter((f) => f !== "" && existsSync(join(repoRoot, f)));
+  const copy = (file: string) => {
+    mkdirSync(dirname(join(context, file)), { recursive: true });
+    copyFileSync(join(repoRoot, file), join(context, file));
+  };
+  files.filter(isManifest).forEach(copy);
+  const install = readServiceDockerfile("user-service")
+    .find((s) => s.name === "build")!
+    .instructions.find((i) => i.keyword === "RUN" && i.args.startsWith("bun install"))!;
+  await run(install.args.split(/\s+/), context);
+  files.filter((f) => !isManifest(f)).forEach(copy);
   for (const svc of services) {
     const cmd = bundleCommand(readServiceDockerfile(svc.name)).map((arg) =>
-      arg === "/out" ? join(outDir, svc.name) : arg,
+      arg === "/out" ? join(workDir, "out", svc.name) : arg,
     );
-    const result = await runTool(cmd, { cwd: repoRoot });
-    if (result.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+    await run(cmd, context);
   }
 });
 
-describe("the Dockerfiles' bundle step", () => {
+describe("the image build, replayed", () => {
   for (const svc of services) {
     test(`${svc.name}: builds one file and refuses to start in production without its secrets`, async () => {
       expect(existsSync(bundleOf(svc.name))).toBe(true);
       const proc = Bun.spawn(["bun", bundleOf(svc.name)], {
-        cwd: outDir,
+        cwd: workDir,
         env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" },
         stdout: "pipe",
         stderr: "pipe",
