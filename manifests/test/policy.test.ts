@@ -113,6 +113,7 @@ describe("service Deployments carry the whole hardening list", () => {
           const { objects, pod } = await load();
           expect(pod.serviceAccountName).toBe(svc.name);
           expect(pod.automountServiceAccountToken).toBe(false);
+          expect(pod.enableServiceLinks).toBe(false);
           expect(find(objects, "ServiceAccount", svc.name).automountServiceAccountToken).toBe(false);
         });
 
