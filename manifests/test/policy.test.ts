@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { find, type K8sObject, render, services } from "./kustomize.ts";
 import { allowed, type Endpoint } from "./network-policy.ts";
+import { restrictedViolations } from "./pod-security.ts";
 
 /** The hardening every service Deployment carries; dev differs only in a writable root filesystem. */
 const environments = [
@@ -204,6 +205,42 @@ describe("every workload in staging and prod is hardened", () => {
         if (pod.automountServiceAccountToken !== false) expect(skips).toContain("CKV_K8S_38");
       }
     }
+  });
+});
+
+describe("Pod Security admission", () => {
+  for (const path of ["overlays/staging", "overlays/prod", "overlays/dev", "observability"]) {
+    test(`${path}: every pod passes the profile its namespace enforces`, async () => {
+      const objects = await render(path);
+      const enforced = new Map(
+        objects
+          .filter((o) => o.kind === "Namespace")
+          .map((o) => [o.metadata.name, o.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
+      );
+      const checked = workloads(objects).filter((w) => enforced.get(w.metadata.namespace!) === "restricted");
+      expect(checked.length).toBeGreaterThanOrEqual(3);
+      for (const w of checked) {
+        expect({
+          at: `${w.kind}/${w.metadata.name}`,
+          problems: restrictedViolations(w.spec.template.spec),
+        }).toEqual({
+          at: `${w.kind}/${w.metadata.name}`,
+          problems: [],
+        });
+      }
+    });
+  }
+
+  test("only the logging namespace relaxes enforcement, for Fluent Bit's host log files", async () => {
+    const objects = await render("observability");
+    const logging = find(objects, "Namespace", "logging");
+    expect(logging.metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "privileged",
+      "pod-security.kubernetes.io/warn": "restricted",
+    });
+    const loggingPods = workloads(objects).filter((w) => w.metadata.namespace === "logging");
+    const failing = loggingPods.filter((w) => restrictedViolations(w.spec.template.spec).length > 0);
+    expect(failing.map((w) => w.metadata.name)).toEqual(["fluent-bit"]);
   });
 });
 
