@@ -18,7 +18,7 @@ let alice: Customer;
 beforeAll(async () => {
   deps = await startDependencies();
   proxy = startFaultProxy(deps.productUrl);
-  orders = await startOrderApp(deps, { productUrl: proxy.url, timeoutMs: 1_000, idempotencyWaitMs: 300 });
+  orders = await startOrderApp(deps, { productUrl: proxy.url, timeoutMs: 3_000, idempotencyWaitMs: 300 });
   alice = await deps.register();
 });
 afterAll(async () => {
@@ -132,6 +132,28 @@ describe("answers lost on the way back", () => {
     expect(res.status).toBe(503);
     expect(await sagaState(orderId)).toBe("failed");
     expect((await deps.product(p)).stock).toBe(10);
+  });
+});
+
+describe("the catalog changes between pricing and reserving", () => {
+  test("a product deactivated meanwhile is 400 PRODUCT_UNAVAILABLE and the saga ends failed", async () => {
+    const p = await deps.createProduct(5, 10);
+    proxy.setMode("hold");
+    const pending = place(orderBody([{ productId: p, quantity: 1 }]));
+    await proxy.arrived();
+    await deps.deactivateProduct(p);
+    proxy.release();
+    const res = await pending;
+    proxy.setMode("pass");
+    expect(res.status).toBe(400);
+    expect(errorCode(res.body)).toBe("PRODUCT_UNAVAILABLE");
+    expect((res.body.error as Json).details).toEqual([{ productId: p }]);
+    const rows = await orders.database.db
+      .selectFrom("orders")
+      .select("saga_state")
+      .where("saga_state", "=", "reserving")
+      .execute();
+    expect(rows).toEqual([]);
   });
 });
 
