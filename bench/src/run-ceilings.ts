@@ -1,0 +1,113 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@ecom/test-harness";
+import { runCeiling, startBareServer } from "./ceilings/run-ceiling.ts";
+import type { Fixtures } from "./fixtures.ts";
+import { runLoad } from "./load/run-load.ts";
+import type { BenchOptions } from "./options.ts";
+import type { CeilingName } from "./scenarios.ts";
+import type { LatencySummary } from "./stats/percentiles.ts";
+import { type ProcessGroups, startWindow } from "./stats/resource-sampler.ts";
+
+export type CeilingResult = {
+  name: CeilingName;
+  description: string;
+  operationsPerSecond: number;
+  latencyMs: LatencySummary;
+  errors: number;
+  /** CPU seconds per 1,000 operations of the process doing the work (server or client), and of the database. */
+  cpuPer1k: Record<string, number>;
+};
+
+/** The three ceilings, measured in the same run and on the same servers as the scenarios. */
+export async function runCeilings(
+  productsUrl: string,
+  fixtures: Fixtures,
+  system: { mongoUrl: string; mongoDbName: string; ceilingDbUrl: string; processGroups: ProcessGroups },
+  options: BenchOptions,
+): Promise<CeilingResult[]> {
+  const results: CeilingResult[] = [];
+  const sample = fixtures.catalog[0]?.id as string;
+
+  // HTTP: the exact bytes of a product GET, from a bare Bun.serve.
+  const bodyFile = join(tmpdir(), `bench-product-${crypto.randomUUID()}.json`);
+  writeFileSync(bodyFile, await (await fetch(`${productsUrl}/api/products/${sample}`)).bytes());
+  const bare = await startBareServer(freePort(), bodyFile);
+  try {
+    const load = {
+      baseUrl: bare.baseUrl,
+      connections: options.connections,
+      requests: fixtures.catalog.map((p) => ({ method: "GET" as const, path: `/api/products/${p.id}` })),
+    };
+    await runLoad({ ...load, durationSec: options.warmupSec });
+    const window = startWindow({ server: () => [bare.pid] });
+    const run = await runLoad({ ...load, durationSec: options.durationSec });
+    const usage = window.stop();
+    results.push({
+      name: "http",
+      description: "bare Bun.serve answering a product's JSON (no routing, validation, logs or database)",
+      operationsPerSecond: run.requestsPerSecond,
+      latencyMs: run.latencyMs,
+      errors: run.errors + run.timeouts,
+      cpuPer1k: { server: ((usage.cpuSeconds.server ?? 0) / run.responses) * 1000 },
+    });
+  } finally {
+    await bare.stop();
+    rmSync(bodyFile, { force: true });
+  }
+
+  const dbWindow = async (group: string, work: () => ReturnType<typeof runCeiling>) => {
+    const window = startWindow({ db: system.processGroups[group] ?? (() => []) });
+    const out = await work();
+    const usage = window.stop();
+    // The database is sampled around the whole process, warm-up included: keep the measured share.
+    const measuredShare = options.durationSec / (options.durationSec + options.warmupSec);
+    return { out, dbCpu: (usage.cpuSeconds.db ?? 0) * measuredShare };
+  };
+  const timing = { durationSec: options.durationSec, warmupSec: options.warmupSec };
+
+  const mongo = await dbWindow("mongo", () =>
+    runCeiling("mongo-find-by-id.ts", {
+      url: system.mongoUrl,
+      dbName: system.mongoDbName,
+      ids: fixtures.catalog.map((p) => p.id),
+      concurrency: options.connections,
+      ...timing,
+    }),
+  );
+  results.push({
+    name: "mongo.findById",
+    description: "mongoose findById().lean() on the same mongo server, same pool size, no HTTP",
+    operationsPerSecond: mongo.out.operationsPerSecond,
+    latencyMs: mongo.out.latencyMs,
+    errors: mongo.out.errors,
+    cpuPer1k: {
+      client: (mongo.out.cpuSeconds / mongo.out.operations) * 1000,
+      mongo: (mongo.dbCpu / mongo.out.operations) * 1000,
+    },
+  });
+
+  const pg = await dbWindow("postgres", () =>
+    runCeiling("pg-order-insert.ts", {
+      url: system.ceilingDbUrl,
+      productIds: fixtures.stocked.map((p) => p.id),
+      userIds: fixtures.customers.map((c) => c.userId),
+      poolSize: 10,
+      concurrency: options.orderConnections,
+      ...timing,
+    }),
+  );
+  results.push({
+    name: "pg.orderInsert",
+    description: "one transaction inserting an order and its 2 lines (Kysely, pg pool of 10), no HTTP",
+    operationsPerSecond: pg.out.operationsPerSecond,
+    latencyMs: pg.out.latencyMs,
+    errors: pg.out.errors,
+    cpuPer1k: {
+      client: (pg.out.cpuSeconds / pg.out.operations) * 1000,
+      postgres: (pg.dbCpu / pg.out.operations) * 1000,
+    },
+  });
+  return results;
+}
