@@ -34,6 +34,8 @@ export function createServiceApp(options: ServiceAppOptions) {
         specPath: "/openapi.json",
         mapJsonSchema: { zod: z.toJSONSchema },
         exclude: {
+          // Paths with a dot (the JWKS document) are API routes here, not static files.
+          staticFile: false,
           paths: ["/metrics", "/health/live", "/health/ready", "/trpc/*", "/docs", "/openapi.json"],
         },
         documentation: {

@@ -168,3 +168,9 @@ describe("health and docs", () => {
     expect((await call("GET", "/docs")).status).toBe(200);
   });
 });
+
+test("routes with a dot in the path are documented", async () => {
+  const app = build().app.get("/api/users/.well-known/jwks.json", () => ({ keys: [] }));
+  const doc = await (await app.handle(new Request("http://localhost/openapi.json"))).json();
+  expect(Object.keys(doc.paths)).toContain("/api/users/.well-known/jwks.json");
+});
