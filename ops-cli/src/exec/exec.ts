@@ -190,18 +190,26 @@ async function firstMatchingLine(
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let buffered = "";
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
-    if (!chunk || chunk.done) break;
-    buffered += decoder.decode(chunk.value, { stream: true });
-    for (const line of buffered.split("\n")) {
-      const match = line.match(pattern);
-      if (match) {
-        void drain(reader);
-        return match;
+  // A cleared timer, not Bun.sleep: a pending sleep would keep the CLI alive after its work is done.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), timedOut]);
+      if (!chunk || chunk.done) break;
+      buffered += decoder.decode(chunk.value, { stream: true });
+      for (const line of buffered.split("\n")) {
+        const match = line.match(pattern);
+        if (match) {
+          void drain(reader);
+          return match;
+        }
       }
     }
+  } finally {
+    clearTimeout(timer);
   }
   reader.releaseLock();
   return null;

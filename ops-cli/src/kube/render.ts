@@ -24,10 +24,12 @@ export async function renderRelease(
   const workDir = ops.exec.dryRun
     ? join(tmpdir(), `ecom-render-${environment.name}-XXXXXX`)
     : await mkdtemp(join(tmpdir(), `ecom-render-${environment.name}-`));
-  await ops.exec.writeFile(
-    join(workDir, "kustomization.yaml"),
-    pinningKustomization(relative(workDir, overlay), images),
+  const kustomization = pinningKustomization(
+    relative(workDir, overlay),
+    images,
+    await overlayImageNames(overlay),
   );
+  await ops.exec.writeFile(join(workDir, "kustomization.yaml"), kustomization);
   const { stdout } = await ops.exec.run(["kubectl", "kustomize", workDir], { capture: true });
   if (!ops.exec.dryRun) assertPinned(stdout, images);
   const rendered = join(workDir, "rendered.yaml");
@@ -35,11 +37,28 @@ export async function renderRelease(
   return rendered;
 }
 
-export function pinningKustomization(overlayPath: string, images: PinnedImages): string {
+/** The names the overlay gives `ecom/<service>` images (its `images[].newName`), which the pins must match. */
+export async function overlayImageNames(overlay: string): Promise<string[]> {
+  const file = Bun.file(join(overlay, "kustomization.yaml"));
+  if (!(await file.exists())) return [];
+  const parsed = Bun.YAML.parse(await file.text()) as {
+    images?: { name?: string; newName?: string }[];
+  } | null;
+  return (parsed?.images ?? [])
+    .filter((entry) => SERVICES.some(({ name }) => entry.name === `ecom/${name}`))
+    .flatMap((entry) => (entry.newName ? [entry.newName] : []));
+}
+
+export function pinningKustomization(
+  overlayPath: string,
+  images: PinnedImages,
+  overlayNames: string[] = [],
+): string {
   const entries = SERVICES.flatMap(({ name }) => {
     const { repository, digest } = splitRef(images[name]);
-    // The overlay may already have renamed `ecom/<service>` to the registry's name; match either.
-    const names = [...new Set([`ecom/${name}`, repository])];
+    // The overlay may already have renamed `ecom/<service>`; match the original and every renamed form.
+    const renamed = overlayNames.filter((n) => n.endsWith(`ecom/${name}`));
+    const names = [...new Set([`ecom/${name}`, ...renamed, repository])];
     return names.map((from) => `  - name: ${from}\n    newName: ${repository}\n    digest: "${digest}"\n`);
   });
   return [
