@@ -169,7 +169,7 @@ export async function startOrderApp(
     userServiceUrl: deps.users.baseUrl,
     productServiceUrl: options.productUrl ?? deps.productUrl,
     serviceToken: SERVICE_TOKEN,
-    timeoutMs: options.timeoutMs ?? 3_000,
+    timeoutMs: options.timeoutMs ?? 10_000,
     retries: 1,
     onCall: metrics.orders.dependencyCall,
   });
