@@ -268,7 +268,23 @@ describe("the ingress routes the public API only", () => {
   }
 });
 
-describe("prod: disruption budgets and network isolation", () => {
+describe("prod: disruption budgets, zone spread and network isolation", () => {
+  test("each service spreads over zones as well as nodes", async () => {
+    const prod = await render("overlays/prod");
+    for (const svc of services) {
+      const pod = find(prod, "Deployment", svc.name).spec.template.spec;
+      expect(pod.topologySpreadConstraints).toEqual([
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { "app.kubernetes.io/name": svc.name } },
+        },
+      ]);
+      expect(pod.affinity.podAntiAffinity).toBeDefined();
+    }
+  });
+
   test("each service keeps all but one pod through voluntary disruptions", async () => {
     const prod = await render("overlays/prod");
     for (const svc of services) {
