@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { withDbErrors } from "./db-errors.ts";
 import type {
   OrderItemsTable,
@@ -183,7 +183,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
           .where("status", "=", from)
           .returningAll()
           .executeTakeFirst();
-        return row ? (await withItems([row], tx as Transaction<OrdersDatabase>))[0] : undefined;
+        return row ? (await withItems([row], tx))[0] : undefined;
       });
     },
 

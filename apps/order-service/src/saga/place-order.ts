@@ -165,30 +165,32 @@ async function priceLines(
     .withRequestId(ctx.requestId)
     .getMany.query({ ids: body.items.map((i) => i.productId) });
   const byId = new Map(catalog.map((p) => [p.id, p]));
-  const unavailable = body.items.filter((i) => !byId.get(i.productId)?.isActive);
+  const lines: (PricedLine & { stock: number })[] = [];
+  const unavailable: { productId: string }[] = [];
+  for (const item of body.items) {
+    const product = byId.get(item.productId);
+    if (product?.isActive)
+      lines.push({
+        ...item,
+        productName: product.name,
+        priceCents: product.priceCents,
+        stock: product.stock,
+      });
+    else unavailable.push({ productId: item.productId });
+  }
   if (unavailable.length > 0) {
     deps.metrics.orderRejected("product_unavailable");
-    throw new ProductUnavailableError(unavailable.map((i) => ({ productId: i.productId })));
+    throw new ProductUnavailableError(unavailable);
   }
-  // A cheap early answer from the catalog; the reservation below is what actually decides.
-  const short = body.items.flatMap((i) => {
-    const available = byId.get(i.productId)?.stock ?? 0;
-    return available < i.quantity ? [{ productId: i.productId, requested: i.quantity, available }] : [];
-  });
+  // A cheap early answer from the catalog; the reservation is what actually decides.
+  const short = lines
+    .filter((l) => l.stock < l.quantity)
+    .map((l) => ({ productId: l.productId, requested: l.quantity, available: l.stock }));
   if (short.length > 0) {
     deps.metrics.orderRejected("insufficient_stock");
     throw new InsufficientStockError(short);
   }
-  return body.items.map((i) => {
-    const product = byId.get(i.productId);
-    if (!product) throw new ProductUnavailableError([{ productId: i.productId }]);
-    return {
-      productId: i.productId,
-      productName: product.name,
-      quantity: i.quantity,
-      priceCents: product.priceCents,
-    };
-  });
+  return lines.map(({ stock: _, ...line }) => line);
 }
 
 /** Takes the stock under the order's id, then makes the order visible (or marks the saga failed). */
