@@ -86,6 +86,43 @@ describe("the product service is down", () => {
   });
 });
 
+describe("the user service is down", () => {
+  test("placing is 503 naming the user service, and nothing is written", async () => {
+    const p = await deps.createProduct(5, 10);
+    await deps.stopUsers();
+    try {
+      const res = await place(orderBody([{ productId: p, quantity: 1 }]));
+      expect(res.status).toBe(503);
+      expect((res.body.error as Json).details).toEqual({ dependency: "user-service" });
+    } finally {
+      await deps.restartUsers();
+    }
+    expect((await deps.product(p)).stock).toBe(10);
+    expect((await place(orderBody([{ productId: p, quantity: 1 }]))).status).toBe(201);
+  });
+});
+
+describe("replicas recovering at the same time", () => {
+  test("every stuck saga is settled once, by one of them", async () => {
+    const productId = await deps.createProduct(5, 10);
+    const stuck = Array.from({ length: 6 }, () => crypto.randomUUID());
+    for (const id of stuck)
+      await orders.sagaDeps.orders.insertReserving({
+        id,
+        userId: alice.userId,
+        totalCents: 500n,
+        shippingAddress: { line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+        paymentMethod: "card",
+        items: [{ productId, productName: "x", quantity: 1, priceCents: 500 }],
+      });
+    const [a, b] = await Promise.all([orders.recover({ graceMs: 0 }), orders.recover({ graceMs: 0 })]);
+    expect(a.rolledBack + b.rolledBack).toBe(6);
+    expect(a.errors + b.errors).toBe(0);
+    for (const id of stuck) expect(await sagaState(id)).toBe("failed");
+    expect((await deps.product(productId)).stock).toBe(10);
+  });
+});
+
 describe("answers lost on the way back", () => {
   test("a reservation taken but unanswered is completed by recovery; the key then replays it", async () => {
     const p = await deps.createProduct(5, 10);

@@ -34,20 +34,23 @@ export async function startDependencies() {
   const mongo: MongoServer = await startMongo();
   const dataDir = mkdtempSync(join(tmpdir(), "order-tests-"));
   const usersDbUrl = await postgres.createDatabase();
-  const users = await startServiceProcess({
-    entry: entry("user-service"),
-    port: freePort(),
-    env: {
-      NODE_ENV: "test",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: usersDbUrl,
-      DATA_DIR: join(dataDir, "users"),
-      INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      JWT_ISSUER: ISSUER,
-    },
-  });
+  const userPort = freePort();
+  const startUsers = () =>
+    startServiceProcess({
+      entry: entry("user-service"),
+      port: userPort,
+      env: {
+        NODE_ENV: "test",
+        LOG_LEVEL: "warn",
+        DATABASE_URL: usersDbUrl,
+        DATA_DIR: join(dataDir, "users"),
+        INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        JWT_ISSUER: ISSUER,
+      },
+    });
+  let users: ServiceProcess = await startUsers();
   const jwksUrl = `${users.baseUrl}/api/users/.well-known/jwks.json`;
   const productPort = freePort();
   const productEnv = {
@@ -68,13 +71,20 @@ export async function startDependencies() {
   return {
     postgres,
     mongo,
-    users,
+    get users() {
+      return users;
+    },
     jwksUrl,
     get products() {
       return products;
     },
     productUrl: `http://127.0.0.1:${productPort}`,
     adminToken,
+    /** Stops the user service (its database and signing key stay). */
+    stopUsers: () => users.kill("SIGTERM"),
+    restartUsers: async () => {
+      users = await startUsers();
+    },
     /** Stops the product service (its data stays in the mongo server). */
     stopProducts: () => products.kill("SIGTERM"),
     /** Starts it again on the same port and MONGO_URL. */
