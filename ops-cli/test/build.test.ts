@@ -19,7 +19,9 @@ const clean = (extra: object[] = []) =>
 
 describe("ecom build", () => {
   test("refuses a dirty tree without --allow-dirty, naming the changes", async () => {
-    fakes.configure({ rules: [{ tool: "git", match: "status --porcelain", stdout: " M apps/user-service/src/app.ts\n" }] });
+    fakes.configure({
+      rules: [{ tool: "git", match: "status --porcelain", stdout: " M apps/user-service/src/app.ts\n" }],
+    });
     const result = await runEcom(["build"], fakes.env);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("uncommitted changes");
@@ -76,7 +78,15 @@ describe("ecom build", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("working tree is clean (skipped: --allow-dirty)");
     expect(fakes.calls().map((c) => [c.tool, ...c.argv.slice(0, 6)])).toEqual([
-      ["docker", "buildx", "build", "--file", "apps/order-service/Dockerfile", "--tag", "ecom/order-service:1.4.0"],
+      [
+        "docker",
+        "buildx",
+        "build",
+        "--file",
+        "apps/order-service/Dockerfile",
+        "--tag",
+        "ecom/order-service:1.4.0",
+      ],
     ]);
   });
 
@@ -88,7 +98,13 @@ describe("ecom build", () => {
     });
     expect(result.exitCode).toBe(0);
     expect(fakes.calls("skaffold").map((c) => c.argv)).toEqual([
-      ["build", "--tag=t1", "--push=false", "--default-repo=ghcr.io/acme", "--file-output=.ecom/build/skaffold-t1.json"],
+      [
+        "build",
+        "--tag=t1",
+        "--push=false",
+        "--default-repo=ghcr.io/acme",
+        "--file-output=.ecom/build/skaffold-t1.json",
+      ],
     ]);
   });
 
@@ -105,7 +121,9 @@ describe("ecom build", () => {
     expect(result.exitCode).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(result.stdout).toContain("[dry-run] $ git status --porcelain");
-    expect(result.stdout).toContain("[dry-run] $ docker buildx build --file apps/user-service/Dockerfile --tag 'ecom/user-service:<git-sha>'");
+    expect(result.stdout).toContain(
+      "[dry-run] $ docker buildx build --file apps/user-service/Dockerfile --tag 'ecom/user-service:<git-sha>'",
+    );
   });
 
   test("an unknown service or builder is a usage error", async () => {

@@ -25,7 +25,10 @@ describe("ecom push", () => {
       rules: SERVICE_NAMES.map((s) => ({
         tool: "docker",
         match: `image inspect --format {{json .RepoDigests}} ghcr.io/acme/ecom/${s}:t7`,
-        stdout: JSON.stringify([`ecom/${s}@${digestFor("local", s)}`, `ghcr.io/acme/ecom/${s}@${digestFor("t7", s)}`]),
+        stdout: JSON.stringify([
+          `ecom/${s}@${digestFor("local", s)}`,
+          `ghcr.io/acme/ecom/${s}@${digestFor("t7", s)}`,
+        ]),
       })),
     });
     const result = await runEcom(["push", "--tag", "t7"], env({ ECOM_REGISTRY: "ghcr.io/acme" }));
@@ -61,7 +64,10 @@ describe("ecom push", () => {
   });
 
   test("--dry-run prints the pushes and the release file, runs and writes nothing", async () => {
-    const result = await runEcom(["push", "--tag", "t7", "--dry-run"], env({ ECOM_REGISTRY: "ghcr.io/acme" }));
+    const result = await runEcom(
+      ["push", "--tag", "t7", "--dry-run"],
+      env({ ECOM_REGISTRY: "ghcr.io/acme" }),
+    );
     expect(result.exitCode).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(result.stdout).toContain("[dry-run] $ docker push ghcr.io/acme/ecom/user-service:t7");

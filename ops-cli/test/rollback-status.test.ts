@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createFakeTools, type FakeTools } from "./support/fake-tools.ts";
-import { createReleaseRoot, digestFor, goodReleases, namespaceJson, SERVICE_NAMES } from "./support/release-fixture.ts";
+import {
+  createReleaseRoot,
+  digestFor,
+  goodReleases,
+  namespaceJson,
+  SERVICE_NAMES,
+} from "./support/release-fixture.ts";
 import { runEcom } from "./support/run-ecom.ts";
 
 let fakes: FakeTools;
@@ -35,7 +41,14 @@ describe("ecom rollback", () => {
     const [applied] = fakes.applied();
     for (const s of SERVICE_NAMES) expect(applied).toContain(`@${digestFor("v1", s)}`);
     const last = fakes.calls("kubectl").at(-1)?.argv ?? [];
-    expect(last.slice(0, 6)).toEqual(["--context", "staging", "annotate", "namespace", "staging", "--overwrite"]);
+    expect(last.slice(0, 6)).toEqual([
+      "--context",
+      "staging",
+      "annotate",
+      "namespace",
+      "staging",
+      "--overwrite",
+    ]);
     expect(last).toContain("ecom.dev/last-good-tag=v1");
     expect(last).toContain("ecom.dev/previous-good-tag-");
     expect(last).toContain("ecom.dev/failed-tag=v2");
@@ -72,7 +85,10 @@ describe("ecom rollback", () => {
 
   test("a failed rollout of the rollback exits 1", async () => {
     onCluster("production", "production", goodReleases("v2", "v1"));
-    const result = await runEcom(["rollback", "prod", "--yes"], { ...env(), FAKE_KUBECTL_FAIL_ON: "rollout status" });
+    const result = await runEcom(["rollback", "prod", "--yes"], {
+      ...env(),
+      FAKE_KUBECTL_FAIL_ON: "rollout status",
+    });
     expect(result.exitCode).toBe(1);
     expect(fakes.calls("kubectl").some((c) => c.argv.includes("ecom.dev/last-good-tag=v1"))).toBe(false);
   });
@@ -83,12 +99,18 @@ describe("ecom status", () => {
     items: [
       {
         metadata: { name: "user-service", generation: 3 },
-        spec: { replicas: 2, template: { spec: { containers: [{ image: "ghcr.io/acme/ecom/user-service@sha256:1" }] } } },
+        spec: {
+          replicas: 2,
+          template: { spec: { containers: [{ image: "ghcr.io/acme/ecom/user-service@sha256:1" }] } },
+        },
         status: { observedGeneration: 3, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 },
       },
       {
         metadata: { name: "order-service", generation: 4 },
-        spec: { replicas: 2, template: { spec: { containers: [{ image: "ghcr.io/acme/ecom/order-service@sha256:2" }] } } },
+        spec: {
+          replicas: 2,
+          template: { spec: { containers: [{ image: "ghcr.io/acme/ecom/order-service@sha256:2" }] } },
+        },
         status: {
           observedGeneration: 4,
           readyReplicas: 1,

@@ -27,7 +27,13 @@ const trivyVuln = (severity: string) =>
       {
         Target: "bun.lock",
         Vulnerabilities: [
-          { VulnerabilityID: "CVE-2026-0001", PkgName: "left-pad", InstalledVersion: "1.0.0", Title: "bad", Severity: severity },
+          {
+            VulnerabilityID: "CVE-2026-0001",
+            PkgName: "left-pad",
+            InstalledVersion: "1.0.0",
+            Title: "bad",
+            Severity: severity,
+          },
         ],
       },
     ],
@@ -40,7 +46,11 @@ function scanners(rules: { fs?: string; audit?: Partial<FakeRule>; semgrep?: str
       { tool: "trivy", match: "fs", stdout: rules.fs ?? "{}" },
       { tool: "trivy", match: "config", stdout: "{}" },
       { tool: "docker", match: "image inspect", exitCode: 1, stderr: "Error: No such image\n" },
-      { tool: "semgrep", match: "scan", stdout: rules.semgrep ?? JSON.stringify({ results: [], errors: [] }) },
+      {
+        tool: "semgrep",
+        match: "scan",
+        stdout: rules.semgrep ?? JSON.stringify({ results: [], errors: [] }),
+      },
     ],
   });
 }
@@ -66,11 +76,23 @@ describe("ecom scan", () => {
     ]);
     const sarif = JSON.parse(readFileSync(join(reports(), "scan.sarif"), "utf8"));
     expect(sarif.version).toBe("2.1.0");
-    const fsRun = sarif.runs.find((r: { tool: { driver: { name: string } } }) => r.tool.driver.name === "trivy-fs");
+    const fsRun = sarif.runs.find(
+      (r: { tool: { driver: { name: string } } }) => r.tool.driver.name === "trivy-fs",
+    );
     expect(fsRun.results[0]).toMatchObject({ ruleId: "CVE-2026-0001", level: "error" });
 
     expect(fakes.calls("trivy").map((c) => c.argv)).toEqual([
-      ["fs", "--scanners", "vuln,secret", "--format", "json", "--quiet", "--skip-dirs", "node_modules,.data,.ecom", "."],
+      [
+        "fs",
+        "--scanners",
+        "vuln,secret",
+        "--format",
+        "json",
+        "--quiet",
+        "--skip-dirs",
+        "node_modules,.data,.ecom",
+        ".",
+      ],
       ["config", "--format", "json", "--quiet", join(reports(), "rendered")],
       ["config", "--format", "json", "--quiet", "apps"],
     ]);
@@ -123,7 +145,13 @@ describe("ecom scan", () => {
     expect(result.stderr).toContain("dependency audit (bun audit) (skipped: --skip-audit)");
     expect(fakes.calls("bun")).toEqual([]);
     const report = JSON.parse(readFileSync(join(reports(), "scan.json"), "utf8"));
-    expect(report.scanners.map((s: { status: string }) => s.status)).toEqual(["skipped", "ok", "ok", "skipped", "ok"]);
+    expect(report.scanners.map((s: { status: string }) => s.status)).toEqual([
+      "skipped",
+      "ok",
+      "ok",
+      "skipped",
+      "ok",
+    ]);
   });
 
   test("a built image is scanned with trivy image", async () => {
@@ -140,7 +168,13 @@ describe("ecom scan", () => {
     });
     const result = await runEcom(["scan", "--tag", "t1"], env());
     expect(result.exitCode).toBe(1);
-    expect(fakes.calls("trivy").at(-1)?.argv).toEqual(["image", "--format", "json", "--quiet", "ecom/order-service:t1"]);
+    expect(fakes.calls("trivy").at(-1)?.argv).toEqual([
+      "image",
+      "--format",
+      "json",
+      "--quiet",
+      "ecom/order-service:t1",
+    ]);
     expect(result.stderr).toContain("[CRITICAL] trivy-image CVE-2026-0001");
   });
 
@@ -167,7 +201,13 @@ describe("ecom scan", () => {
     const result = await runEcom(["scan", "--tag", "t1", "--dry-run"], env());
     expect(result.exitCode).toBe(0);
     expect(fakes.calls()).toEqual([]);
-    for (const line of ["$ bun audit --json", "$ trivy fs", "$ trivy config", "$ trivy image", "$ semgrep scan"]) {
+    for (const line of [
+      "$ bun audit --json",
+      "$ trivy fs",
+      "$ trivy config",
+      "$ trivy image",
+      "$ semgrep scan",
+    ]) {
       expect(result.stdout).toContain(line);
     }
     expect(result.stdout).toContain("write ");

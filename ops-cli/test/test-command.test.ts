@@ -17,7 +17,9 @@ afterEach(() => {
 });
 
 function lcov(files: [string, number, number][]): string {
-  return files.map(([file, found, hit]) => `TN:\nSF:${file}\nLF:${found}\nLH:${hit}\nend_of_record\n`).join("");
+  return files
+    .map(([file, found, hit]) => `TN:\nSF:${file}\nLF:${found}\nLH:${hit}\nend_of_record\n`)
+    .join("");
 }
 
 function writeCoverage(suite: string, files: [string, number, number][]): void {
@@ -79,7 +81,9 @@ describe("ecom test", () => {
 
   test("--e2e runs only the end-to-end suite", async () => {
     expect((await runEcom(["test", "--e2e"], env())).exitCode).toBe(0);
-    expect(fakes.calls().map((c) => [c.tool, ...c.argv])).toEqual([["bun", "test", "--cwd", "e2e", "--timeout", "300000"]]);
+    expect(fakes.calls().map((c) => [c.tool, ...c.argv])).toEqual([
+      ["bun", "test", "--cwd", "e2e", "--timeout", "300000"],
+    ]);
   });
 
   test("--dry-run prints the plan and runs nothing", async () => {

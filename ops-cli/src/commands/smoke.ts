@@ -20,10 +20,17 @@ export class SmokeCommand extends OpsCommand {
       ["Check the local system through its gateway", "$0 smoke http://localhost:8080"],
       ["Check the services started by bun run dev directly", "$0 smoke local"],
       ["Check staging through port-forwards", "$0 smoke staging"],
+      [
+        "Check a local HTTPS gateway with a self-signed certificate",
+        "$0 smoke https://127.0.0.1:8443 --insecure",
+      ],
     ],
   });
 
   target = Option.String({ name: "staging|prod|local|URL" });
+  insecure = Option.Boolean("--insecure", false, {
+    description: "Accept a self-signed certificate (a local HTTPS gateway)",
+  });
 
   protected summaryTitle(): string {
     return `ecom smoke ${this.target}`;
@@ -32,7 +39,7 @@ export class SmokeCommand extends OpsCommand {
   protected async run(ops: Ops): Promise<void> {
     const opened = await ops.reporter.step(`open ${this.target}`, () => openSmokeTarget(ops, this.target));
     try {
-      await runSmokeSuite(ops, opened.target);
+      await runSmokeSuite(ops, opened.target, this.insecure);
     } finally {
       await opened.close();
     }

@@ -25,6 +25,8 @@ export interface HttpRequest {
   url: string;
   json?: unknown;
   timeoutMs?: number;
+  /** Accept a self-signed certificate (a local HTTPS gateway). */
+  insecure?: boolean;
 }
 
 export interface HttpResult {
@@ -172,7 +174,8 @@ function realExec({ output, env, cwd }: ExecOptions): Exec {
         headers: req.json === undefined ? {} : { "content-type": "application/json" },
         body: req.json === undefined ? undefined : JSON.stringify(req.json),
         signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
-      });
+        tls: { rejectUnauthorized: !req.insecure },
+      } as RequestInit);
       return { status: res.status, body: await res.text() };
     },
     async writeFile(path, content) {

@@ -79,13 +79,13 @@ export function smokeChecks(target: SmokeTarget, env: Record<string, string | un
 }
 
 /** Runs every check (one step each) and fails at the end naming all that did not pass. */
-export async function runSmokeSuite(ops: Ops, target: SmokeTarget): Promise<void> {
+export async function runSmokeSuite(ops: Ops, target: SmokeTarget, insecure = false): Promise<void> {
   const failed: string[] = [];
   for (const check of smokeChecks(target, ops.env)) {
     try {
       await ops.reporter.step(`smoke: ${check.name}`, async () => {
         const result = await ops.exec
-          .http({ method: check.method, url: check.url, json: check.json })
+          .http({ method: check.method, url: check.url, json: check.json, insecure })
           .catch((error: unknown) => {
             throw new CheckFailed(
               `${check.method} ${check.url}: ${error instanceof Error ? error.message : error}`,
