@@ -27,6 +27,11 @@ ecom_install_ops_tools() (
     "$ECOM_TOOLS_DIR/semgrep/bin/pip" install --quiet --disable-pip-version-check "semgrep==$ECOM_SEMGREP_VERSION"
   fi
   ln -sf "$ECOM_TOOLS_DIR/semgrep/bin/semgrep" "$ECOM_TOOLS_DIR/bin/semgrep"
+  # Also on the default PATH, so `ecom test` / `ecom scan` find them when this script was run, not sourced.
+  if [ -w /usr/local/bin ]; then
+    ln -sf "$ECOM_TOOLS_DIR/bin/actionlint" /usr/local/bin/actionlint
+    ln -sf "$ECOM_TOOLS_DIR/bin/semgrep" /usr/local/bin/semgrep
+  fi
 
   command -v kubectl >/dev/null || echo "ops.sh: kubectl not found; the rendering tests need it (apt-get install kubectl)" >&2
 )
