@@ -1,4 +1,8 @@
+import { setDefaultTimeout } from "bun:test";
 import { join } from "node:path";
+
+// Each test spawns the CLI and several fake tools (or real semgrep/kubectl): far above the 5 s default on a busy machine.
+setDefaultTimeout(60_000);
 
 export const repoRoot = join(import.meta.dir, "..", "..", "..");
 const main = join(repoRoot, "ops-cli", "src", "main.ts");
