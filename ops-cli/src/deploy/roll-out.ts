@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { kubectl } from "../kube/kubectl.ts";
 import { renderRelease } from "../kube/render.ts";
 import type { Ops } from "../ops.ts";
@@ -22,20 +24,25 @@ export async function prepareRelease(ops: Ops, environment: Environment, release
   return rendered;
 }
 
+/** Applies server-side, then removes the throw-away render directory (the diff already showed it). */
 export async function applyRendered(ops: Ops, environment: Environment, rendered: string, label: string) {
-  await ops.reporter.step(`apply ${label} (server-side)`, async () => {
-    await ops.exec.run(
-      kubectl(
-        environment,
-        "apply",
-        "--server-side",
-        "--field-manager=ecom",
-        "--force-conflicts",
-        "-f",
-        rendered,
-      ),
-    );
-  });
+  try {
+    await ops.reporter.step(`apply ${label} (server-side)`, async () => {
+      await ops.exec.run(
+        kubectl(
+          environment,
+          "apply",
+          "--server-side",
+          "--field-manager=ecom",
+          "--force-conflicts",
+          "-f",
+          rendered,
+        ),
+      );
+    });
+  } finally {
+    if (!ops.exec.dryRun) rmSync(dirname(rendered), { recursive: true, force: true });
+  }
 }
 
 /** Waits for every Deployment's rolling update to finish within the timeout. */
