@@ -66,7 +66,7 @@ try {
     results.push(result);
     if (scenario.placesOrders) {
       ordersCreated += result.created;
-      abandonable += scenario.load.connections * (options.warmupSec > 0 ? 2 : 1);
+      abandonable += scenario.load.connections * result.runs;
       invariants.push({
         after: scenario.name,
         report: await checkStockInvariant({

@@ -22,6 +22,8 @@ export type ScenarioResult = LoadFigures & {
   companion?: LoadFigures & { name: string };
   /** 201s received, warm-up included (every one must be an order that exists). */
   created: number;
+  /** Load runs this scenario made (warm-up and measured): each may leave requests in flight when it stops. */
+  runs: number;
 };
 
 function figures(result: LoadResult, expected: number[]): LoadFigures {
@@ -56,7 +58,8 @@ export async function runScenario(
         : undefined,
     ]);
 
-  if (warmupSec > 0) count201((await both(warmupSec))[0]);
+  const warm = scenario.warmup !== false && warmupSec > 0;
+  if (warm) count201((await both(warmupSec))[0]);
   const window = startWindow(groups);
   const [main, companion] = await both();
   const usage: ResourceUsage = window.stop();
@@ -79,5 +82,6 @@ export async function runScenario(
       ? { companion: { name: scenario.companion.name, ...figures(companion, [200]) } }
       : {}),
     created,
+    runs: warm ? 2 : 1,
   };
 }

@@ -16,6 +16,8 @@ export type Scenario = {
   ceilings: CeilingName[];
   /** Orders this scenario creates count toward the invariant check. */
   placesOrders?: boolean;
+  /** False when a warm-up would use up what the run is about (the contended run's stock). */
+  warmup?: boolean;
 };
 
 const json = { "content-type": "application/json" };
@@ -151,6 +153,7 @@ export function buildScenarios(
       expectedStatuses: [201, 400],
       ceilings: ["http", "pg.orderInsert"],
       placesOrders: true,
+      warmup: false,
     },
     {
       name: "internal.getMany+reserve",
