@@ -43,8 +43,9 @@ async function deployProdTyping(answer: string): Promise<{ exitCode: number; out
   let output = "";
   const reader = (async () => {
     const decoder = new TextDecoder();
-    for await (const chunk of proc.stdout) {
-      output += decoder.decode(chunk);
+    const stream = proc.stdout.getReader();
+    for (let chunk = await stream.read(); !chunk.done; chunk = await stream.read()) {
+      output += decoder.decode(chunk.value);
       if (output.includes('Type "prod"') && !output.includes("\u0000typed")) {
         output += "\u0000typed";
         proc.stdin.write(`${answer}\n`);

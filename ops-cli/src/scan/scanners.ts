@@ -144,6 +144,9 @@ export const trivyImage: Scanner = {
           capture: true,
           okExitCodes: [1],
         });
+        if (inspect.stderr.includes("Cannot connect to the Docker daemon")) {
+          return skipped(this.name, "the Docker daemon is not reachable: no local images");
+        }
         exists = inspect.exitCode === 0;
       } catch (error) {
         if (error instanceof MissingTool)
