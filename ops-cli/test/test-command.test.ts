@@ -42,14 +42,16 @@ describe("ecom test", () => {
 
   test("a coverage failure names every file below the threshold", async () => {
     writeCoverage("unit", [
-      ["packages/auth/src/verify.ts", 100, 95],
-      ["packages/db/src/migrate.ts", 40, 20],
+      ["packages/auth/src/verify.ts", 100, 90],
+      ["packages/db/src/migrate.ts", 50, 10],
       ["packages/db/test/migrate.test.ts", 10, 10],
+      ["ops-cli/src/cli.ts", 10, 0],
     ]);
     const result = await runEcom(["test", "--unit", "--coverage"], env());
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("unit coverage is below 80% (total 82.1%); files below the threshold:");
-    expect(result.stderr).toContain("packages/db/src/migrate.ts: 50.0% (20/40 lines)");
+    expect(result.stderr).toContain("unit coverage is below 80% (total 66.7%); files below the threshold:");
+    expect(result.stderr).toContain("packages/db/src/migrate.ts: 20.0% (10/50 lines)");
+    expect(result.stderr).not.toContain("ops-cli/src/cli.ts");
     expect(result.stderr).not.toContain("packages/auth/src/verify.ts:");
     expect(fakes.calls("bun")[0]?.argv).toEqual([
       "test",
@@ -62,6 +64,19 @@ describe("ecom test", () => {
       "--coverage-reporter=lcov",
       "--coverage-dir=coverage/unit",
     ]);
+  });
+
+  test("a total above the threshold passes but names the weak files; --per-file makes them fail", async () => {
+    writeCoverage("unit", [
+      ["packages/auth/src/verify.ts", 100, 100],
+      ["packages/db/src/migrate.ts", 20, 10],
+    ]);
+    const lenient = await runEcom(["test", "--unit", "--coverage"], env());
+    expect(lenient.exitCode).toBe(0);
+    expect(lenient.stderr).toContain("files below 80%:\n  packages/db/src/migrate.ts: 50.0% (10/20 lines)");
+    const strict = await runEcom(["test", "--unit", "--coverage", "--per-file"], env());
+    expect(strict.exitCode).toBe(1);
+    expect(strict.stderr).toContain("packages/db/src/migrate.ts: 50.0% (10/20 lines)");
   });
 
   test("coverage at the threshold passes; --threshold changes it", async () => {
@@ -91,6 +106,6 @@ describe("ecom test", () => {
     expect(result.exitCode).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(result.stdout).toContain("[dry-run] $ actionlint");
-    expect(result.stdout).toContain("has ≥ 80% line coverage");
+    expect(result.stdout).toContain("≥ 80% line coverage of apps/ and packages/");
   });
 });
