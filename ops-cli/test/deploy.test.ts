@@ -186,8 +186,23 @@ describe("ecom deploy staging", () => {
       env({ FAKE_KUBECTL_FAIL_ON: "rollout status" }),
     );
     expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("and so did the rollback");
     expect(result.stderr).toContain("no last good release recorded");
     expect(fakes.calls("kubectl").filter((c) => c.argv.includes("apply"))).toHaveLength(1);
+  });
+
+  test("a rollback whose own rollout fails says both failed", async () => {
+    cluster("staging", { staging: goodReleases("v1") });
+    const result = await runEcom(
+      ["deploy", "staging", "--tag", "v2"],
+      env({ FAKE_KUBECTL_FAIL_ON: "rollout status" }),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("deploy of v2 to staging failed (");
+    expect(result.stderr).toContain(
+      "and so did the rollback: `kubectl --context staging -n staging rollout status",
+    );
+    expect(fakes.calls("kubectl").filter((c) => c.argv.includes("apply"))).toHaveLength(2);
   });
 
   test("a wrong kube context refuses before anything is applied", async () => {

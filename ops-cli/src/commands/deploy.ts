@@ -79,7 +79,15 @@ export class DeployCommand extends OpsCommand {
       await smoke(ops, environment);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      await rollBackAfterFailure(ops, environment, state.lastGood, tag, timeout);
+      try {
+        await rollBackAfterFailure(ops, environment, state.lastGood, tag, timeout);
+      } catch (rollbackError) {
+        const why =
+          rollbackError instanceof Error ? rollbackError.message.split("\n")[0] : String(rollbackError);
+        throw new CheckFailed(
+          `deploy of ${tag} to ${environment.name} failed (${reason}), and so did the rollback: ${why}`,
+        );
+      }
       throw new CheckFailed(
         `deploy of ${tag} to ${environment.name} failed (${reason}); rolled back to ${state.lastGood?.tag}`,
       );
