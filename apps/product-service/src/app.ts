@@ -1,8 +1,8 @@
 import type { TokenVerifier } from "@ecom/auth";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
+import type { Clock } from "@ecom/service-kit";
 import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
-import type { Clock } from "./clock.ts";
 import type { ProductsDatabase } from "./db/database.ts";
 import { productRepository } from "./repository/products.ts";
 import { reservationRepository } from "./repository/reservations.ts";

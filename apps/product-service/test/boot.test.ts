@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@ecom/observability";
+import { systemClock } from "@ecom/service-kit";
 import {
   createTestIssuer,
   freePort,
@@ -12,7 +13,6 @@ import {
   startServiceProcess,
   type TestIssuer,
 } from "@ecom/test-harness";
-import { systemClock } from "../src/clock.ts";
 import { openConfiguredDatabase } from "../src/db/open-configured-database.ts";
 import { demoCatalog } from "../src/seed/demo-catalog.ts";
 

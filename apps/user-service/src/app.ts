@@ -1,10 +1,10 @@
 import { authPlugin, createTokenVerifier, localKeySet } from "@ecom/auth";
 import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
+import type { Clock } from "@ecom/service-kit";
 import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
 import { createAuthMetrics } from "./auth-metrics.ts";
-import type { Clock } from "./clock.ts";
 import type { UserServiceConfig } from "./config.ts";
 import type { SigningKey } from "./keys/signing-key.ts";
 import type { UserTables } from "./repository/tables.ts";

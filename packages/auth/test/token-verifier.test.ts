@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { createTestIssuer } from "@ecom/test-harness";
+import { createTestIssuer, freePort } from "@ecom/test-harness";
 import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
 import {
   createTokenVerifier,
   isValidServiceToken,
   localKeySet,
+  remoteKeySet,
   requireAdmin,
   requireSelfOrAdmin,
 } from "../src/index.ts";
@@ -93,5 +94,35 @@ describe("roles and the internal credential", () => {
     expect(isValidServiceToken("secret-token-123457", "secret-token-123456")).toBe(false);
     expect(isValidServiceToken("short", "secret-token-123456")).toBe(false);
     expect(isValidServiceToken(null, "secret-token-123456")).toBe(false);
+  });
+});
+
+describe("remote key set", () => {
+  test("an unreachable JWKS endpoint is a 503, not a 401", async () => {
+    const down = createTokenVerifier({
+      keySet: remoteKeySet(`http://127.0.0.1:${freePort()}/jwks.json`),
+      issuer: issuer.issuer,
+    });
+    await expect(down.verify(await issuer.sign({ sub: userId, role: "customer" }))).rejects.toMatchObject({
+      status: 503,
+      errorCode: "DEPENDENCY_UNAVAILABLE",
+    });
+  });
+
+  test("a served JWKS verifies tokens, and garbage is still a 401", async () => {
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json(issuer.jwks) });
+    try {
+      const remote = createTokenVerifier({
+        keySet: remoteKeySet(`http://127.0.0.1:${server.port}/jwks.json`),
+        issuer: issuer.issuer,
+      });
+      expect(await remote.verify(await issuer.sign({ sub: userId, role: "admin" }))).toEqual({
+        userId,
+        role: "admin",
+      });
+      await expect(remote.verify("not.a.jwt")).rejects.toMatchObject({ status: 401 });
+    } finally {
+      server.stop(true);
+    }
   });
 });

@@ -1,12 +1,18 @@
 import { isAdmin, type Principal, requireAdmin } from "@ecom/auth";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from "@ecom/errors";
+import {
+  ConflictError,
+  errorBodySchema,
+  ForbiddenError,
+  NotFoundError,
+  ValidationFailedError,
+} from "@ecom/errors";
+import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import { CANCELLABLE } from "../domain/order-status.ts";
 import { toOrderView } from "../domain/order-view.ts";
 import type { OrderRecord } from "../repository/orders-repository.ts";
 import { changeStatus } from "../saga/change-status.ts";
 import { type PlaceOrderOptions, placeOrder } from "../saga/place-order.ts";
 import type { SagaDeps } from "../saga/saga-deps.ts";
-import { errorBodySchema } from "../schemas/error-schema.ts";
 import {
   idempotencyKeySchema,
   listOrdersQuerySchema,
@@ -17,7 +23,6 @@ import {
   placeOrderBodySchema,
   updateStatusBodySchema,
 } from "../schemas/order-schemas.ts";
-import { bearerSecurity, routeGroup } from "./route-group.ts";
 
 const errors = {
   400: errorBodySchema,

@@ -1,5 +1,5 @@
+import type { Clock } from "@ecom/service-kit";
 import mongoose from "mongoose";
-import type { Clock } from "../clock.ts";
 import { productModel } from "../models/product-model.ts";
 import { reservationModel } from "../models/reservation-model.ts";
 

@@ -1,6 +1,6 @@
 import { startMongoServer } from "@ecom/mongo-server";
 import type { Logger } from "@ecom/observability";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "@ecom/service-kit";
 import type { ProductServiceEnv } from "../config.ts";
 import { openDatabase, type ProductsDatabase } from "./database.ts";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Clock } from "@ecom/service-kit";
 import { type Connection, type InferSchemaType, Schema } from "mongoose";
-import type { Clock } from "../clock.ts";
 import { fromCents } from "../schemas/money.ts";
 import type { ProductView } from "../schemas/product.ts";
 

@@ -1,5 +1,5 @@
+import type { Clock } from "@ecom/service-kit";
 import { type Connection, type InferSchemaType, Schema } from "mongoose";
-import type { Clock } from "../clock.ts";
 
 const lineSchema = new Schema(
   {

@@ -1,4 +1,4 @@
-import { DependencyUnavailableError, ValidationFailedError } from "@ecom/errors";
+import { DependencyUnavailableError, ValidationFailedError, withErrorTranslation } from "@ecom/errors";
 import mongoose from "mongoose";
 
 const { mongo } = mongoose;
@@ -24,20 +24,8 @@ export function translateDbError(error: unknown): unknown {
   return error;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: wraps functions of any signature
-type AsyncMethods = Record<string, (...args: any[]) => Promise<unknown>>;
-
-/** Wraps every method of a repository so its database failures are translated in one place. */
-export function withDbErrors<T extends AsyncMethods>(repository: T): T {
-  const wrapped: AsyncMethods = {};
-  for (const [name, method] of Object.entries(repository)) {
-    wrapped[name] = (...args) =>
-      method(...args).catch((error: unknown) => {
-        throw translateDbError(error);
-      });
-  }
-  return wrapped as T;
-}
+export const withDbErrors = <T extends Parameters<typeof withErrorTranslation>[0]>(repository: T): T =>
+  withErrorTranslation(repository, translateDbError);
 
 /** MongoDB's duplicate-key error: the document with that `_id` already exists. */
 export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;

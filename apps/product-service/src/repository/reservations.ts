@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "@ecom/service-kit";
 import type { ProductModel } from "../models/product-model.ts";
 import type { ReservationModel } from "../models/reservation-model.ts";
 import type {

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from "@ecom/config";
 import { createLogger } from "@ecom/observability";
-import { systemClock } from "../clock.ts";
+import { systemClock } from "@ecom/service-kit";
 import { productServiceEnv } from "../config.ts";
 import { embeddedDataDir } from "../db/embedded-data-dir.ts";
 import { openConfiguredDatabase } from "../db/open-configured-database.ts";

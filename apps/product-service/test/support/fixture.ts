@@ -1,8 +1,8 @@
 import { createTokenVerifier, SERVICE_TOKEN_HEADER } from "@ecom/auth";
 import { createLogger, createMetrics } from "@ecom/observability";
+import { systemClock } from "@ecom/service-kit";
 import { createTestIssuer, type MongoServer, startMongo, type TestIssuer } from "@ecom/test-harness";
 import { createApp } from "../../src/app.ts";
-import { systemClock } from "../../src/clock.ts";
 import { openDatabase, type ProductsDatabase } from "../../src/db/database.ts";
 
 export const SERVICE_TOKEN = "test-internal-service-token";

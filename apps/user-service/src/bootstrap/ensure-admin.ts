@@ -1,5 +1,5 @@
+import type { Clock } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository } from "../repository/user-repository.ts";
 import { hashPassword } from "../security/passwords.ts";

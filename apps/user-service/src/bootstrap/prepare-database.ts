@@ -1,6 +1,6 @@
 import { migrateToLatest } from "@ecom/db";
+import type { Clock } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
 import { migrations } from "../migrations/index.ts";
 import type { UserTables } from "../repository/tables.ts";
 import { ensureAdmin } from "./ensure-admin.ts";

@@ -1,10 +1,10 @@
 import { requireAdmin } from "@ecom/auth";
+import { errorBodySchema } from "@ecom/errors";
+import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
-import { errorBodySchema } from "../schemas/error.ts";
 import { listUsersQuerySchema, userListSchema } from "../schemas/user-list.ts";
-import { bearerSecurity, routeGroup } from "./route-group.ts";
 
 /** Listing every account: admins only. */
 export function adminRoutes(deps: { db: Kysely<UserTables> }) {

@@ -1,7 +1,8 @@
-import { RateLimitedError, UnauthorizedError } from "@ecom/errors";
+import { errorBodySchema, RateLimitedError, UnauthorizedError } from "@ecom/errors";
+import type { Clock } from "@ecom/service-kit";
+import { routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { AuthMetrics } from "../auth-metrics.ts";
-import type { Clock } from "../clock.ts";
 import { inTransaction } from "../repository/db-errors.ts";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository, normalizeEmail } from "../repository/user-repository.ts";
@@ -11,12 +12,10 @@ import {
   registerBodySchema,
   tokenPairSchema,
 } from "../schemas/auth.ts";
-import { errorBodySchema } from "../schemas/error.ts";
 import { clientIp } from "../security/client-ip.ts";
 import type { LoginRateLimiter } from "../security/login-rate-limiter.ts";
 import type { PasswordHasher } from "../security/passwords.ts";
 import type { Sessions } from "../sessions/sessions.ts";
-import { routeGroup } from "./route-group.ts";
 
 export type AuthRouteDeps = {
   db: Kysely<UserTables>;

@@ -1,6 +1,6 @@
+import { routeGroup } from "@ecom/service-kit";
 import type { SigningKey } from "../keys/signing-key.ts";
 import { jwksSchema } from "../schemas/jwks.ts";
-import { routeGroup } from "./route-group.ts";
 
 /** The public half of the signing key; every other service verifies access tokens with it. */
 export function jwksRoute(deps: { keys: SigningKey[] }) {

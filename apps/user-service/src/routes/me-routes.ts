@@ -1,12 +1,11 @@
-import { UnauthorizedError } from "@ecom/errors";
+import { errorBodySchema, UnauthorizedError } from "@ecom/errors";
+import type { Clock } from "@ecom/service-kit";
+import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
-import { errorBodySchema } from "../schemas/error.ts";
 import { updateProfileBodySchema } from "../schemas/profile.ts";
 import { userSchema } from "../schemas/user.ts";
-import { bearerSecurity, routeGroup } from "./route-group.ts";
 
 /** A valid token whose user is gone or disabled is no longer good for anything. */
 const noLongerValid = () => new UnauthorizedError("This account no longer exists or is disabled");

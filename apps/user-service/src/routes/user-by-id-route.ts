@@ -1,12 +1,11 @@
 import { requireSelfOrAdmin } from "@ecom/auth";
-import { NotFoundError } from "@ecom/errors";
+import { errorBodySchema, NotFoundError } from "@ecom/errors";
+import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { UserTables } from "../repository/tables.ts";
 import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
-import { errorBodySchema } from "../schemas/error.ts";
 import { userSchema } from "../schemas/user.ts";
-import { bearerSecurity, routeGroup } from "./route-group.ts";
 
 const uuid = z.uuid();
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.ts";
+import type { Clock } from "@ecom/service-kit";
 
 type Window = { attempts: number; startedAt: number };
 

@@ -1,5 +1,5 @@
+import type { Clock } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
-import type { Clock } from "../clock.ts";
 import { inTransaction } from "../repository/db-errors.ts";
 import { createRefreshTokenRepository } from "../repository/refresh-token-repository.ts";
 import type { UserTables } from "../repository/tables.ts";

@@ -1,6 +1,6 @@
 import { ACCESS_TOKEN_ALG, type Role } from "@ecom/auth";
+import type { Clock } from "@ecom/service-kit";
 import { SignJWT } from "jose";
-import type { Clock } from "../clock.ts";
 import type { SigningKey } from "../keys/signing-key.ts";
 
 export type AccessTokenIssuer = {

@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import { errorBodySchema } from "../../src/schemas/error.ts";
+import { errorBodySchema } from "@ecom/errors";
 
 type Handler = { handle(request: Request): Promise<Response> };
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/clock.ts";
+import type { Clock } from "@ecom/service-kit";
 
 export type ManualClock = Clock & { advance(seconds: number): void };
 
