@@ -79,6 +79,27 @@ describe("ecom test", () => {
     expect(strict.stderr).toContain("packages/db/src/migrate.ts: 50.0% (10/20 lines)");
   });
 
+  test("the unit and integration runs are judged together, line by line", async () => {
+    const lcovWith = (file: string, hits: number[]) =>
+      `SF:${file}\n${hits.map((h, i) => `DA:${i + 1},${h}`).join("\n")}\nend_of_record\n`;
+    mkdirSync(join(root, "coverage", "unit"), { recursive: true });
+    mkdirSync(join(root, "coverage", "integration"), { recursive: true });
+    // Each suite alone covers half of the file; together they cover all of it.
+    writeFileSync(
+      join(root, "coverage", "unit", "lcov.info"),
+      lcovWith("packages/db/src/a.ts", [1, 1, 0, 0]),
+    );
+    writeFileSync(
+      join(root, "coverage", "integration", "lcov.info"),
+      lcovWith("packages/db/src/a.ts", [0, 0, 3, 1]),
+    );
+    const result = await runEcom(["test", "--coverage"], env());
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("coverage ≥ 80% (unit + integration)");
+    expect(result.stderr).toContain("total line coverage of apps/ and packages/: 100.0%");
+    expect((await runEcom(["test", "--unit", "--coverage"], env())).exitCode).toBe(1);
+  });
+
   test("coverage at the threshold passes; --threshold changes it", async () => {
     writeCoverage("integration", [["apps/order-service/src/app.ts", 10, 9]]);
     expect((await runEcom(["test", "--integration", "--coverage"], env())).exitCode).toBe(0);
@@ -106,6 +127,6 @@ describe("ecom test", () => {
     expect(result.exitCode).toBe(0);
     expect(fakes.calls()).toEqual([]);
     expect(result.stdout).toContain("[dry-run] $ actionlint");
-    expect(result.stdout).toContain("≥ 80% line coverage of apps/ and packages/");
+    expect(result.stdout).toContain("show ≥ 80% line coverage of apps/ and packages/");
   });
 });

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { Command, Option } from "clipanion";
-import { judgeCoverage, parseLcov } from "../coverage/lcov.ts";
+import { judgeCoverage, mergeCoverage, parseLcov } from "../coverage/lcov.ts";
 import { CheckFailed, UsageFailure } from "../failures.ts";
 import type { Ops } from "../ops.ts";
 import { OpsCommand } from "./ops-command.ts";
@@ -66,35 +66,46 @@ export class TestCommand extends OpsCommand {
       );
     }
     for (const suite of suites) {
-      await collect(failures, () => this.runSuite(ops, suite, threshold));
+      await collect(failures, () => this.runSuite(ops, suite));
     }
+    const covered = suites.filter((s) => this.coverage && s.coverable);
+    if (covered.length > 0) await collect(failures, () => this.checkCoverage(ops, covered, threshold));
     if (failures.length > 0) throw new CheckFailed(failures.join("\n"));
   }
 
-  private async runSuite(ops: Ops, suite: Suite, threshold: number): Promise<void> {
-    const coverageDir = join("coverage", suite.name);
-    const withCoverage = this.coverage && suite.coverable;
-    const coverageArgs = withCoverage
-      ? [
-          "--coverage",
-          "--coverage-reporter=text",
-          "--coverage-reporter=lcov",
-          `--coverage-dir=${coverageDir}`,
-        ]
-      : [];
+  private async runSuite(ops: Ops, suite: Suite): Promise<void> {
+    const coverageArgs =
+      this.coverage && suite.coverable
+        ? [
+            "--coverage",
+            "--coverage-reporter=text",
+            "--coverage-reporter=lcov",
+            `--coverage-dir=${join("coverage", suite.name)}`,
+          ]
+        : [];
     await ops.reporter.step(`${suite.name} tests`, () =>
       ops.exec.run(["bun", "test", ...suite.args, ...coverageArgs]),
     );
-    if (!withCoverage) return;
-    await ops.reporter.step(`${suite.name} coverage ≥ ${threshold}%`, async () => {
-      const lcovPath = join(ops.root, coverageDir, "lcov.info");
+  }
+
+  /** One gate over the suites run together: a line counts as covered when any of them ran it. */
+  private async checkCoverage(ops: Ops, suites: Suite[], threshold: number): Promise<void> {
+    const names = suites.map((s) => s.name).join(" + ");
+    await ops.reporter.step(`coverage ≥ ${threshold}% (${names})`, async () => {
+      const paths = suites.map((s) => join(ops.root, "coverage", s.name, "lcov.info"));
       if (ops.exec.dryRun) {
-        ops.output.plan(`check that ${lcovPath} shows ≥ ${threshold}% line coverage of apps/ and packages/`);
+        ops.output.plan(
+          `check that ${paths.join(" + ")} show ≥ ${threshold}% line coverage of apps/ and packages/`,
+        );
         return;
       }
-      const file = Bun.file(lcovPath);
-      if (!(await file.exists())) throw new CheckFailed(`no coverage report at ${lcovPath}`);
-      const verdict = judgeCoverage(parseLcov(await file.text()), threshold, this.perFile);
+      const reports = [];
+      for (const path of paths) {
+        const file = Bun.file(path);
+        if (!(await file.exists())) throw new CheckFailed(`no coverage report at ${path}`);
+        reports.push(parseLcov(await file.text()));
+      }
+      const verdict = judgeCoverage(mergeCoverage(reports), threshold, this.perFile);
       const lines = verdict.below.map(
         (f) => `  ${f.file}: ${f.percent.toFixed(1)}% (${f.hit}/${f.found} lines)`,
       );
@@ -102,7 +113,7 @@ export class TestCommand extends OpsCommand {
       if (!verdict.ok) {
         throw new CheckFailed(
           [
-            `${suite.name} coverage is below ${threshold}% (total ${verdict.total.toFixed(1)}%); files below the threshold:`,
+            `${names} coverage is below ${threshold}% (total ${verdict.total.toFixed(1)}%); files below the threshold:`,
             ...lines,
           ].join("\n"),
         );
