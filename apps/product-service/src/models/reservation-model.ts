@@ -20,7 +20,8 @@ const itemSchema = new Schema(
 
 /**
  * One record per order id, the reservation's state machine:
- * `reserving` (a reserve call owns it until `leaseUntil`) → `reserved` | `released` (final).
+ * `reserving` (a reserve call owns it until `leaseUntil`) → `reserved` | `released` (final);
+ * `reserved` → `released` (cancelled) or `settled` (shipped: the stock is sold, the holds are dropped).
  * `taken` lists the product ids whose stock this order holds, for operators and recovery logs; the
  * authoritative holds live on the product documents themselves (see product-model.ts).
  */
@@ -28,7 +29,7 @@ export function reservationSchema(clock: Clock) {
   return new Schema(
     {
       _id: { type: String, required: true },
-      status: { type: String, required: true, enum: ["reserving", "reserved", "released"] },
+      status: { type: String, required: true, enum: ["reserving", "reserved", "settled", "released"] },
       items: { type: [itemSchema], default: [] },
       taken: { type: [String], default: [] },
       owner: { type: String },

@@ -7,10 +7,11 @@ import type {
   ReleaseResult,
   ReservationStatus,
   ReserveResult,
+  SettleResult,
   Shortage,
 } from "../schemas/reservation.ts";
 import { isDuplicateKey, withDbErrors } from "./db-errors.ts";
-import { holdsOn, type Line, returnAll, takeHold } from "./stock-holds.ts";
+import { dropHolds, holdsOn, type Line, returnAll, takeHold } from "./stock-holds.ts";
 
 type Deps = {
   products: ProductModel;
@@ -22,7 +23,7 @@ type Deps = {
 
 type Stored = {
   _id: string;
-  status: "reserving" | "reserved" | "released";
+  status: "reserving" | "reserved" | "settled" | "released";
   items: Line[];
   owner?: string | null;
   leaseUntil?: Date | null;
@@ -44,6 +45,11 @@ const RESERVED: ReserveResult = { ok: true, status: "reserved" };
  * back too, so it never reports stock that is held by nobody's decision. A release that dies while
  * giving back is finished by the next `release` call.
  *
+ * A shipped order is settled: the record flips `reserved` → `settled` (one conditional update, so one
+ * caller wins and a release can no longer give the stock back), then the order's holds are dropped
+ * from its products without returning stock. A settle that dies between the two is finished by the
+ * next `settle`, which drops the remaining holds again (idempotent per product).
+ *
  * A failed reserve (short or unavailable) gives back what it took and ends `released` with its
  * answer stored: a retry with the same order id gets the same answer instead of a second attempt, so
  * the order side can retry blindly and every order id has one outcome. A new attempt needs a new id.
@@ -57,8 +63,8 @@ export function reservationRepository(deps: Deps) {
   const leaseUntil = () => new Date(clock.now().getTime() + deps.leaseMs);
   const load = (orderId: string) => reservations.findById(orderId).lean<Stored>();
   const leaseLive = (record: Stored) => (record.leaseUntil?.getTime() ?? 0) > clock.now().getTime();
-  const settledAnswer = (record: Stored): ReserveResult =>
-    record.status === "reserved"
+  const outcomeOf = (record: Stored): ReserveResult =>
+    record.status === "reserved" || record.status === "settled"
       ? RESERVED
       : { ok: false, ...(record.failure ?? { reason: "RELEASED", shortages: [] }) };
 
@@ -167,7 +173,7 @@ export function reservationRepository(deps: Deps) {
     for (;;) {
       const record = await waitForOwner(orderId);
       if (!record) return { ok: false, reason: "RELEASED", shortages: [] };
-      if (record.status !== "reserving") return settledAnswer(record);
+      if (record.status !== "reserving") return outcomeOf(record);
       if (await takeOver(record, owner)) return run(record, owner);
     }
   }
@@ -203,6 +209,8 @@ export function reservationRepository(deps: Deps) {
         await returnAll(products, orderId, record.items);
         return { status: "already_released" };
       }
+      // Shipped: the stock is sold, never given back.
+      if (record.status === "settled") return { status: "already_settled" };
       if (record.status === "reserved") {
         const won = await reservations.findOneAndUpdate(
           { _id: orderId, status: "reserved" },
@@ -213,6 +221,31 @@ export function reservationRepository(deps: Deps) {
         return { status: "released" };
       }
       if (await abandon(record)) return { status: "released" };
+    }
+  }
+
+  async function settle(orderId: string): Promise<SettleResult> {
+    for (;;) {
+      const record = await waitForOwner(orderId);
+      // Nothing to settle, and nothing written: only a release leaves a tombstone.
+      if (!record) return { status: "none_held" };
+      if (record.status === "released") return { status: "released" };
+      if (record.status === "settled") {
+        // Normally a no-op; finishes the drops of a settle that was cut off after the flip.
+        await dropHolds(products, orderId, record.items);
+        return { status: "already_settled" };
+      }
+      if (record.status === "reserved") {
+        const won = await reservations.findOneAndUpdate(
+          { _id: orderId, status: "reserved" },
+          { $set: { status: "settled", taken: [] } },
+        );
+        if (!won) continue;
+        await dropHolds(products, orderId, record.items);
+        return { status: "settled" };
+      }
+      // An abandoned reserve: finish it first (the order side only settles what it saw reserved).
+      await awaitOutcome(orderId);
     }
   }
 
@@ -230,6 +263,8 @@ export function reservationRepository(deps: Deps) {
     },
 
     release,
+
+    settle,
 
     async getReservation(orderId: string): Promise<ReservationStatus> {
       const record = await waitForOwner(orderId);

@@ -37,3 +37,15 @@ export async function holdsOn(products: ProductModel, orderId: string, productId
 export async function returnAll(products: ProductModel, orderId: string, lines: Line[]): Promise<void> {
   for (const line of lines) await returnHold(products, orderId, line);
 }
+
+/**
+ * Drops the order's holds without giving stock back (the order was shipped: its stock is sold), so
+ * product documents do not grow with every order ever placed. Idempotent: a product without the hold
+ * is left alone, so a settle cut off half-way is finished by repeating it.
+ */
+export async function dropHolds(products: ProductModel, orderId: string, lines: Line[]): Promise<void> {
+  await products.updateMany(
+    { _id: { $in: lines.map((l) => l.productId) }, "holds.orderId": orderId },
+    { $pull: { holds: { orderId } } },
+  );
+}

@@ -25,7 +25,10 @@ export type ReserveResult =
 
 export const orderIdInput = z.strictObject({ orderId: z.uuid() });
 
-export type ReleaseResult = { status: "released" | "already_released" | "none_held" };
-export type ReservationStatus = { status: "reserved" | "released" | "none" };
+/** `already_settled`: the order was shipped, its stock is sold and never given back. */
+export type ReleaseResult = { status: "released" | "already_released" | "already_settled" | "none_held" };
+/** `settled` counts as reserved for the order saga: the stock stays taken, only the holds are gone. */
+export type ReservationStatus = { status: "reserved" | "settled" | "released" | "none" };
+export type SettleResult = { status: "settled" | "already_settled" | "none_held" | "released" };
 
 export const getManyInput = z.strictObject({ ids: z.array(z.uuid()).min(1).max(100) });

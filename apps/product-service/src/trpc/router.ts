@@ -26,6 +26,8 @@ export function createProductRouter(deps: {
       .input(reserveInput)
       .mutation(({ input }) => deps.reservations.reserve(input.orderId, input.items)),
     release: procedure.input(orderIdInput).mutation(({ input }) => deps.reservations.release(input.orderId)),
+    /** A shipped order: its stock is sold; drops the order's holds without giving stock back. */
+    settle: procedure.input(orderIdInput).mutation(({ input }) => deps.reservations.settle(input.orderId)),
     getReservation: procedure
       .input(orderIdInput)
       .query(({ input }) => deps.reservations.getReservation(input.orderId)),
