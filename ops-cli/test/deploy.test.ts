@@ -205,6 +205,16 @@ describe("ecom deploy staging", () => {
     expect(fakes.calls("kubectl").filter((c) => c.argv.includes("apply"))).toHaveLength(2);
   });
 
+  test("a failed apply rolls back too (part of the release may be in the cluster)", async () => {
+    cluster("staging", { staging: goodReleases("v1") }, [
+      { tool: "kubectl", match: "apply --server-side", exitCode: 1, stderr: "error: conflict\n", times: 1 },
+    ]);
+    const result = await runEcom(["deploy", "staging", "--tag", "v2"], env());
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rolled back to v1");
+    expectPinned(fakes.applied()[1] ?? "", "v1");
+  });
+
   test("a wrong kube context refuses before anything is applied", async () => {
     cluster("production", { staging: goodReleases("v1") });
     const result = await runEcom(["deploy", "staging", "--tag", "v2"], env());
@@ -242,7 +252,7 @@ describe("ecom deploy staging", () => {
       /\[dry-run\] \$ kubectl --context staging apply --server-side .* -f \S+rendered\.yaml/,
     );
     expect(result.stdout).toContain("rollout status deployment/order-service --timeout=5m");
-    expect(result.stdout).toContain("if a rollout or a smoke check fails");
+    expect(result.stdout).toContain("if the apply, a rollout or a smoke check fails");
     expect(fakes.applied()).toEqual([]);
   });
 

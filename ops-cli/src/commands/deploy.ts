@@ -66,15 +66,15 @@ export class DeployCommand extends OpsCommand {
 
     const rendered = await prepareRelease(ops, environment, release);
     confirm(ops, environment, this.yes, `deploy ${tag} to ${environment.namespace}`);
-    await applyRendered(ops, environment, rendered, tag);
-    await annotate(ops, environment, { currentTag: tag });
-
     if (ops.exec.dryRun) {
       ops.output.plan(
-        `if a rollout or a smoke check fails: apply ${state.lastGood?.tag ?? "the last good release"} again, wait, exit 1`,
+        `if the apply, a rollout or a smoke check fails: apply ${state.lastGood?.tag ?? "the last good release"} again, wait, exit 1`,
       );
     }
+    // From the apply on, the cluster may hold part of this release: every failure rolls back.
     try {
+      await applyRendered(ops, environment, rendered, tag);
+      await annotate(ops, environment, { currentTag: tag });
       await waitForRollouts(ops, environment, timeout);
       await smoke(ops, environment);
     } catch (error) {
