@@ -245,25 +245,61 @@ describe("Pod Security admission", () => {
 });
 
 describe("the ingress routes the public API only", () => {
-  for (const env of ["overlays/staging", "overlays/prod"]) {
-    test(`${env}: /api/users, /api/products, /api/orders over TLS, nothing else`, async () => {
-      const ingress = find(await render(env), "Ingress", "ecom-api");
-      expect(ingress.spec.ingressClassName).toBe("nginx");
-      expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/force-ssl-redirect"]).toBe("true");
-      expect(ingress.spec.rules).toHaveLength(1);
-      expect(ingress.spec.tls[0].hosts).toEqual([ingress.spec.rules[0].host]);
-      const routes = ingress.spec.rules[0].http.paths.map(
-        (p: {
-          path: string;
-          pathType: string;
-          backend: { service: { name: string; port: { name: string } } };
-        }) => `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.name}`,
-      );
+  type Path = {
+    path: string;
+    pathType: string;
+    backend: { service: { name: string; port: { name: string } } };
+  };
+  type Rule = { host?: string; http: { paths: Path[] } };
+  const ownerOf: Record<string, string> = {
+    users: "user-service",
+    products: "product-service",
+    orders: "order-service",
+  };
+
+  for (const env of environments) {
+    test(`${env.name}: /api/users, /api/products, /api/orders (and the rate-limited login), nothing else`, async () => {
+      const ingresses = (await render(env.path)).filter((o) => o.kind === "Ingress");
+      expect(ingresses.map((i) => i.metadata.name)).toEqual(["ecom-api", "ecom-api-login"]);
+      const routes: string[] = [];
+      for (const ingress of ingresses) {
+        expect(ingress.spec.ingressClassName).toBe("nginx");
+        expect(ingress.metadata.labels?.["app.kubernetes.io/component"]).toBe("gateway");
+        expect(ingress.spec.defaultBackend).toBeUndefined();
+        expect(ingress.spec.rules).toHaveLength(1);
+        for (const p of (ingress.spec.rules as Rule[]).flatMap((r) => r.http.paths)) {
+          const route = `${ingress.metadata.name}: ${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.name}`;
+          routes.push(route);
+          // Whatever the path, it lies under one of the three prefixes and goes to that prefix's service.
+          const prefix = /^\/api\/(users|products|orders)(\/|$)/.exec(p.path)?.[1];
+          expect({ route, service: ownerOf[prefix ?? ""] }).toEqual({
+            route,
+            service: p.backend.service.name,
+          });
+        }
+      }
       expect(routes).toEqual([
-        "Prefix /api/users -> user-service:http",
-        "Prefix /api/products -> product-service:http",
-        "Prefix /api/orders -> order-service:http",
+        "ecom-api: Prefix /api/users -> user-service:http",
+        "ecom-api: Prefix /api/products -> product-service:http",
+        "ecom-api: Prefix /api/orders -> order-service:http",
+        "ecom-api-login: Exact /api/users/login -> user-service:http",
       ]);
+    });
+  }
+
+  for (const env of environments.filter((e) => e.name !== "dev")) {
+    test(`${env.name}: every gateway Ingress serves its host over TLS only`, async () => {
+      for (const ingress of (await render(env.path)).filter((o) => o.kind === "Ingress")) {
+        const name = ingress.metadata.name;
+        expect({
+          name,
+          redirect: ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/force-ssl-redirect"],
+        }).toEqual({
+          name,
+          redirect: "true",
+        });
+        expect({ name, tls: ingress.spec.tls[0].hosts }).toEqual({ name, tls: [ingress.spec.rules[0].host] });
+      }
     });
   }
 });

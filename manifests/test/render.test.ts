@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { deployables, find, type K8sObject, render, services } from "./kustomize.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deployables, find, type K8sObject, render, repoRoot, services } from "./kustomize.ts";
 
 const namespaces = { dev: "ecom-dev", staging: "staging", prod: "production" } as const;
 
@@ -105,15 +107,55 @@ describe("environment differences", () => {
     }
   });
 
-  test("each environment has its own host name; prod's certificate comes from cert-manager", async () => {
+  const gatewayIngresses = ["ecom-api", "ecom-api-login"];
+  const hosts = { staging: "api.staging.ecom.example.com", prod: "api.ecom.example.com" } as const;
+
+  for (const [env, host] of Object.entries(hosts)) {
+    test(`${env}: both gateway Ingresses serve ${host} over TLS with the ecom-api-tls certificate`, async () => {
+      const objects = await render(`overlays/${env}`);
+      for (const name of gatewayIngresses) {
+        const ingress = find(objects, "Ingress", name);
+        expect({ name, hosts: ingress.spec.rules.map((r: { host?: string }) => r.host) }).toEqual({
+          name,
+          hosts: [host],
+        });
+        expect({ name, tls: ingress.spec.tls }).toEqual({
+          name,
+          tls: [{ hosts: [host], secretName: "ecom-api-tls" }],
+        });
+        expect({ name, ...ingress.metadata.annotations }).toMatchObject({
+          name,
+          "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+          "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+        });
+      }
+    });
+  }
+
+  test("prod's certificate comes from cert-manager, requested by ecom-api alone (one owner per Certificate)", async () => {
     const [staging, prod] = await Promise.all([render("overlays/staging"), render("overlays/prod")]);
-    const hostOf = (objects: K8sObject[]) => find(objects, "Ingress", "ecom-api").spec.rules[0].host;
-    expect(hostOf(staging)).toBe("api.staging.ecom.example.com");
-    expect(hostOf(prod)).toBe("api.ecom.example.com");
-    const prodIngress = find(prod, "Ingress", "ecom-api");
-    expect(prodIngress.metadata.annotations?.["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
-    expect(prodIngress.spec.tls).toEqual([{ hosts: ["api.ecom.example.com"], secretName: "ecom-api-tls" }]);
-    expect(find(staging, "Ingress", "ecom-api").spec.tls[0].hosts).toEqual(["api.staging.ecom.example.com"]);
+    const issuerOf = (objects: K8sObject[], name: string) =>
+      find(objects, "Ingress", name).metadata.annotations?.["cert-manager.io/cluster-issuer"];
+    expect(issuerOf(prod, "ecom-api")).toBe("letsencrypt-prod");
+    expect(issuerOf(prod, "ecom-api-login")).toBeUndefined();
+    for (const name of gatewayIngresses) expect(issuerOf(staging, name)).toBeUndefined();
+  });
+
+  test("dev: both gateway Ingresses answer any host name over plain HTTP", async () => {
+    const dev = await render("overlays/dev");
+    for (const name of gatewayIngresses) {
+      const ingress = find(dev, "Ingress", name);
+      expect({ name, host: ingress.spec.rules[0].host, tls: ingress.spec.tls }).toEqual({
+        name,
+        host: undefined,
+        tls: undefined,
+      });
+      expect({ name, ...ingress.metadata.annotations }).toMatchObject({
+        name,
+        "nginx.ingress.kubernetes.io/ssl-redirect": "false",
+        "nginx.ingress.kubernetes.io/force-ssl-redirect": "false",
+      });
+    }
   });
 
   test("staging and prod pull versioned images from the registry; dev keeps the names skaffold replaces", async () => {
@@ -154,4 +196,49 @@ describe("environment differences", () => {
       PRODUCT_SERVICE_URL: "http://product-service:3002",
     });
   });
+});
+
+describe("the login rate limit matches the local edge", () => {
+  // tools/nginx stands in for this ingress on one machine; its default login limit is the reference.
+  const localEdge = readFileSync(join(repoRoot, "tools", "nginx", "src", "start-nginx.ts"), "utf8");
+  const localRate =
+    /loginRate: options\.loginRate \?\? "(\d+)r\/m"/.exec(localEdge)?.[1] ??
+    "no default login rate in tools/nginx";
+  const limitPrefix = "nginx.ingress.kubernetes.io/limit-";
+  const annotations = (objects: K8sObject[], name: string) =>
+    find(objects, "Ingress", name).metadata.annotations ?? {};
+
+  for (const env of Object.keys(namespaces)) {
+    const path = `overlays/${env}`;
+
+    test(`${env}: ecom-api-login limits requests per minute, ecom-api limits nothing`, async () => {
+      const objects = await render(path);
+      const login = annotations(objects, "ecom-api-login");
+      // Only the request rate: no per-connection limit and no response bandwidth limit (limit-rate*).
+      expect(
+        Object.fromEntries(Object.entries(login).filter(([key]) => key.startsWith(limitPrefix))),
+      ).toEqual({
+        [`${limitPrefix}rpm`]: localRate,
+        // ingress-nginx's burst is limit-rpm x this; 1 is the smallest it can express.
+        [`${limitPrefix}burst-multiplier`]: "1",
+      });
+      expect(
+        Object.keys(annotations(objects, "ecom-api")).filter((key) => key.startsWith(limitPrefix)),
+      ).toEqual([]);
+    });
+
+    test(`${env}: ecom-api-login has ecom-api's TLS redirect, body size and timeout annotations`, async () => {
+      const objects = await render(path);
+      const shared = Object.entries(annotations(objects, "ecom-api")).filter(([key]) =>
+        key.startsWith("nginx.ingress.kubernetes.io/"),
+      );
+      expect(shared.map(([key]) => key.replace("nginx.ingress.kubernetes.io/", "")).sort()).toEqual([
+        "force-ssl-redirect",
+        "proxy-body-size",
+        "proxy-read-timeout",
+        "ssl-redirect",
+      ]);
+      expect(annotations(objects, "ecom-api-login")).toMatchObject(Object.fromEntries(shared));
+    });
+  }
 });
