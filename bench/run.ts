@@ -26,7 +26,7 @@ const machine = {
   cpuModel: cpus()[0]?.model,
   loadAverageAtStart: loadavg(),
   bun: Bun.version,
-  node: Bun.spawnSync(["node", "--version"]).stdout?.toString().trim() || undefined,
+  node: Bun.which("node") ? Bun.spawnSync(["node", "--version"]).stdout.toString().trim() : undefined,
 };
 
 log(`starting the system (LOG_LEVEL=${options.logLevel}${options.profile ? ", --cpu-prof" : ""})`);
