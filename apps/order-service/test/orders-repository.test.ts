@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createDatabase, migrateToLatest } from "@ecom/db";
 import { type PostgresServer, startPostgres } from "@ecom/test-harness";
 import { sql } from "kysely";
+import { migrations } from "../src/migrations/index.ts";
 import { createIdempotencyRepository } from "../src/repository/idempotency-repository.ts";
 import { createOrdersRepository, type NewOrder } from "../src/repository/orders-repository.ts";
+import type { OrdersDatabase } from "../src/repository/tables.ts";
 import { freshOrdersDatabase, manualClock } from "./support/database.ts";
 
 let server: PostgresServer;
@@ -42,6 +45,30 @@ describe("migrations", () => {
     expect(rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(["idempotency_keys", "order_items", "orders"]),
     );
+  });
+
+  test("0002 marks orders shipped or delivered before it for settling, and no others", async () => {
+    const url = await server.createDatabase();
+    const old = createDatabase<OrdersDatabase>({ url, dataDir: "" });
+    try {
+      await migrateToLatest(old.db as never, { "0001-create-orders": migrations["0001-create-orders"]! });
+      const before = createOrdersRepository(old.db, clock.now);
+      const ids = new Map<string, string>();
+      for (const status of ["pending", "shipped", "delivered", "cancelled"] as const) {
+        const order = newOrder();
+        await before.insertReserving(order);
+        await before.markReserved(order.id);
+        await sql`update orders set status = ${status} where id = ${order.id}`.execute(old.db);
+        ids.set(status, order.id);
+      }
+      await migrateToLatest(old.db as never, migrations);
+      const { rows } = await sql<{ id: string; settle_pending: boolean }>`
+        select id, settle_pending from orders`.execute(old.db);
+      const pending = rows.filter((r) => r.settle_pending).map((r) => r.id);
+      expect(pending.sort()).toEqual([ids.get("shipped"), ids.get("delivered")].sort() as string[]);
+    } finally {
+      await old.close();
+    }
   });
 
   test("the database itself refuses a quantity outside 1..100", async () => {
@@ -113,6 +140,27 @@ describe("orders repository", () => {
     const released = await repo().findById(order.id);
     expect(released?.release_pending).toBe(false);
     expect(released?.stock_released_at).toBeInstanceOf(Date);
+  });
+
+  test("shipping raises settle_pending in the same write; recovery claims it until it is confirmed", async () => {
+    const order = newOrder();
+    await repo().insertReserving(order);
+    await repo().markReserved(order.id);
+    await repo().transition(order.id, "pending", "confirmed");
+    const shipped = await repo().transition(order.id, "confirmed", "shipped");
+    expect(shipped?.settle_pending).toBe(true);
+    expect(shipped?.release_pending).toBe(false);
+    clock.advance(60_000);
+    const cutoff = new Date(clock.now().getTime() - 10_000);
+    expect(await repo().claimPendingSettles(cutoff, 30_000, 100)).toContain(order.id);
+    expect(await repo().claimPendingReleases(cutoff, 30_000, 100)).not.toContain(order.id);
+    await repo().markStockSettled(order.id);
+    const settled = await repo().findById(order.id);
+    expect(settled?.settle_pending).toBe(false);
+    expect(settled?.stock_settled_at).toBeInstanceOf(Date);
+    expect(settled?.recovery_lease_until).toBeNull();
+    clock.advance(60_000);
+    expect(await repo().claimPendingSettles(clock.now(), 30_000, 100)).not.toContain(order.id);
   });
 
   test("list shows only reserved orders, filtered and paged", async () => {

@@ -27,6 +27,13 @@ class KeyTaken extends Error {}
 
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
 
+/** The follow-up a status change owes the product service, raised in the same write as the status. */
+function pendingFlag(to: OrderStatus) {
+  if (to === "cancelled") return { release_pending: true };
+  if (to === "shipped") return { settle_pending: true };
+  return {};
+}
+
 export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => Date) {
   async function withItems(rows: OrderRow[], tx: Kysely<OrdersDatabase> = db): Promise<OrderRecord[]> {
     if (rows.length === 0) return [];
@@ -171,13 +178,14 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
 
     /**
      * Moves a visible order from one status to another only if nobody moved it first. Cancelling also
-     * raises `release_pending` in the same statement, so the stock is returned even after a crash.
+     * raises `release_pending` in the same statement, so the stock is returned even after a crash;
+     * shipping raises `settle_pending` likewise, so the order's holds are dropped even after a crash.
      */
     async transition(id: string, from: OrderStatus, to: OrderStatus): Promise<OrderRecord | undefined> {
       return db.transaction().execute(async (tx) => {
         const row = await tx
           .updateTable("orders")
-          .set({ status: to, updated_at: clock(), ...(to === "cancelled" ? { release_pending: true } : {}) })
+          .set({ status: to, updated_at: clock(), ...pendingFlag(to) })
           .where("id", "=", id)
           .where("saga_state", "=", "reserved")
           .where("status", "=", from)
@@ -193,6 +201,15 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
         .set({ release_pending: false, stock_released_at: clock(), recovery_lease_until: null })
         .where("id", "=", id)
         .where("release_pending", "=", true)
+        .execute();
+    },
+
+    async markStockSettled(id: string): Promise<void> {
+      await db
+        .updateTable("orders")
+        .set({ settle_pending: false, stock_settled_at: clock(), recovery_lease_until: null })
+        .where("id", "=", id)
+        .where("settle_pending", "=", true)
         .execute();
     },
 
@@ -213,19 +230,26 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     async claimPendingReleases(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
       return claim("release", olderThan, leaseMs, limit);
     },
+
+    /** Claims shipped orders whose settle has not been confirmed yet. */
+    async claimPendingSettles(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
+      return claim("settle", olderThan, leaseMs, limit);
+    },
   });
 
-  async function claim(kind: "saga" | "release", olderThan: Date, leaseMs: number, limit: number) {
+  async function claim(kind: "saga" | "release" | "settle", olderThan: Date, leaseMs: number, limit: number) {
     const now = clock();
     return db.transaction().execute(async (tx) => {
       let candidates = tx
         .selectFrom("orders")
         .select("id")
         .where((eb) => eb.or([eb("recovery_lease_until", "is", null), eb("recovery_lease_until", "<", now)]));
-      candidates =
-        kind === "saga"
-          ? candidates.where("saga_state", "=", "reserving").where("created_at", "<", olderThan)
-          : candidates.where("release_pending", "=", true).where("updated_at", "<", olderThan);
+      if (kind === "saga")
+        candidates = candidates.where("saga_state", "=", "reserving").where("created_at", "<", olderThan);
+      else
+        candidates = candidates
+          .where(kind === "release" ? "release_pending" : "settle_pending", "=", true)
+          .where("updated_at", "<", olderThan);
       const rows = await candidates.orderBy("created_at").limit(limit).forUpdate().skipLocked().execute();
       if (rows.length === 0) return [];
       const ids = rows.map((r) => r.id);

@@ -20,6 +20,9 @@ export type OrdersTable = {
   /** Set together with status "cancelled"; cleared once the product service confirmed the release. */
   release_pending: Generated<boolean>;
   stock_released_at: Timestamp | null;
+  /** Set together with status "shipped"; cleared once the product service confirmed the settle. */
+  settle_pending: Generated<boolean>;
+  stock_settled_at: Timestamp | null;
   /** Recovery claims a row until then, so replicas never work on the same saga at once. */
   recovery_lease_until: Timestamp | null;
   created_at: Timestamp;
