@@ -9,7 +9,7 @@ export type OrderRejectReason =
   | "dependency_unavailable"
   | "idempotency_conflict";
 
-export type RecoveryOutcome = "completed" | "rolled_back" | "release_finished" | "error";
+export type RecoveryOutcome = "completed" | "rolled_back" | "release_finished" | "settle_finished" | "error";
 
 export type OrderMetrics = ReturnType<typeof createOrderMetrics>;
 

@@ -1,5 +1,6 @@
 import { releaseStock } from "./release-stock.ts";
 import type { CallContext, SagaDeps } from "./saga-deps.ts";
+import { settleStock } from "./settle-stock.ts";
 
 export type RecoveryOptions = {
   /** Sagas younger than this may still belong to a running request; they are left alone. */
@@ -14,6 +15,7 @@ export type RecoveryReport = {
   completed: number;
   rolledBack: number;
   releasesFinished: number;
+  settlesFinished: number;
   errors: number;
 };
 
@@ -21,15 +23,21 @@ export type RecoveryReport = {
  * One recovery pass. For every saga stuck in "reserving" it asks the product service what happened:
  * a reservation exists → the order is completed (visible as pending); otherwise `release` records a
  * tombstone (so a late reserve cannot take stock) and the saga is marked failed. Cancelled orders whose
- * release was not confirmed are released again (idempotent on the product side). Old idempotency keys
- * are dropped last.
+ * release was not confirmed are released again, and shipped orders whose settle was not confirmed are
+ * settled again (both idempotent on the product side). Old idempotency keys are dropped last.
  */
 export async function recoverSagas(
   deps: SagaDeps,
   options: RecoveryOptions,
   ctx: CallContext,
 ): Promise<RecoveryReport> {
-  const report: RecoveryReport = { completed: 0, rolledBack: 0, releasesFinished: 0, errors: 0 };
+  const report: RecoveryReport = {
+    completed: 0,
+    rolledBack: 0,
+    releasesFinished: 0,
+    settlesFinished: 0,
+    errors: 0,
+  };
   const now = deps.clock();
   const olderThan = new Date(now.getTime() - options.graceMs);
   const leaseMs = options.leaseMs ?? 30_000;
@@ -39,7 +47,8 @@ export async function recoverSagas(
   for (const orderId of await deps.orders.claimUnfinishedSagas(olderThan, leaseMs, batch)) {
     try {
       const { status } = await products.getReservation.query({ orderId });
-      if (status === "reserved") {
+      // "settled" (the stock is sold) only follows "reserved": the stock stays taken either way.
+      if (status === "reserved" || status === "settled") {
         if (await deps.orders.markReserved(orderId)) deps.metrics.orderPlaced();
         deps.metrics.sagaRecovered("completed");
         report.completed++;
@@ -66,6 +75,17 @@ export async function recoverSagas(
     if (await releaseStock(deps, orderId, ctx)) {
       deps.metrics.sagaRecovered("release_finished");
       report.releasesFinished++;
+    } else {
+      await deps.orders.dropLease(orderId);
+      deps.metrics.sagaRecovered("error");
+      report.errors++;
+    }
+  }
+
+  for (const orderId of await deps.orders.claimPendingSettles(olderThan, leaseMs, batch)) {
+    if (await settleStock(deps, orderId, ctx)) {
+      deps.metrics.sagaRecovered("settle_finished");
+      report.settlesFinished++;
     } else {
       await deps.orders.dropLease(orderId);
       deps.metrics.sagaRecovered("error");
