@@ -135,10 +135,11 @@ function realExec({ output, env, cwd }: ExecOptions): Exec {
         proc.exited,
       ]);
       if (exitCode !== 0 && !(opts.okExitCodes ?? []).includes(exitCode)) {
-        const detail = stderr.trim().split("\n").slice(-5).join("\n");
-        throw new CheckFailed(
-          `\`${shellQuote(argv)}\` exited with ${exitCode}${detail ? `:\n${detail}` : ""}`,
-        );
+        // The tool's last words go on the first line: summaries show only that one.
+        const said = stderr.trim().split("\n").filter(Boolean).slice(-5);
+        const last = said.pop();
+        const first = `\`${shellQuote(argv)}\` exited with ${exitCode}${last ? `: ${last}` : ""}`;
+        throw new CheckFailed([first, ...said.map((line) => `  ${line}`)].join("\n"));
       }
       return { exitCode, stdout, stderr };
     },
