@@ -5,8 +5,9 @@ import { runEcom } from "./support/run-ecom.ts";
  * A real HTTP server answering the gateway's public routes the way the services do: JWKS from the user
  * service, the catalog from the product service, 401 UNAUTHORIZED from the order service, and a login.
  */
-function startGateway(options: { catalogStatus?: number; password?: string } = {}) {
+function startGateway(options: { catalogStatus?: number; password?: string; failFirst?: number } = {}) {
   const requests: string[] = [];
+  let failures = options.failFirst ?? 0;
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -16,6 +17,7 @@ function startGateway(options: { catalogStatus?: number; password?: string } = {
       if (url.pathname === "/api/users/.well-known/jwks.json")
         return Response.json({ keys: [{ kty: "OKP" }] });
       if (url.pathname === "/api/products") {
+        if (failures-- > 0) return new Response("warming up", { status: 503 });
         return Response.json(
           { items: [], page: 1, limit: 1, total: 0 },
           { status: options.catalogStatus ?? 200 },
@@ -65,6 +67,13 @@ describe("ecom smoke <url>", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(`GET ${gateway.url}/api/products?limit=1: expected HTTP 200, got 503`);
     expect(result.stderr).toContain("smoke: login (skipped: set ECOM_SMOKE_EMAIL and ECOM_SMOKE_PASSWORD");
+  });
+
+  test("a check that fails at first is retried (ECOM_SMOKE_ATTEMPTS)", async () => {
+    gateway = startGateway({ failFirst: 2 });
+    const result = await runEcom(["smoke", gateway.url], { ECOM_SMOKE_ATTEMPTS: "3" });
+    expect(result.exitCode).toBe(0);
+    expect(gateway.requests.filter((r) => r.startsWith("GET /api/products"))).toHaveLength(3);
   });
 
   test("a wrong smoke password fails the login check", async () => {

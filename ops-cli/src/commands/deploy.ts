@@ -9,7 +9,7 @@ import type { Ops } from "../ops.ts";
 import { readReleaseFile } from "../release/release-file.ts";
 import { annotate, imagesJson, type Release, readReleaseState } from "../release/release-state.ts";
 import { type Environment, resolveEnvironment } from "../settings/environments.ts";
-import { runSmokeSuite } from "../smoke/smoke-suite.ts";
+import { runSmokeSuite, smokeOptions } from "../smoke/smoke-suite.ts";
 import { openSmokeTarget } from "../smoke/smoke-target.ts";
 import { resolveTag } from "../vcs/git.ts";
 import { OpsCommand } from "./ops-command.ts";
@@ -125,7 +125,7 @@ async function assertStagingVerified(ops: Ops, tag: string): Promise<void> {
 async function smoke(ops: Ops, environment: Environment): Promise<void> {
   const opened = await ops.reporter.step("open smoke target", () => openSmokeTarget(ops, environment.name));
   try {
-    await runSmokeSuite(ops, opened.target);
+    await runSmokeSuite(ops, opened.target, smokeOptions(ops.env));
   } finally {
     await opened.close();
   }

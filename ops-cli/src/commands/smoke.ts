@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import type { Ops } from "../ops.ts";
-import { runSmokeSuite } from "../smoke/smoke-suite.ts";
+import { runSmokeSuite, smokeOptions } from "../smoke/smoke-suite.ts";
 import { openSmokeTarget } from "../smoke/smoke-target.ts";
 import { OpsCommand } from "./ops-command.ts";
 
@@ -15,6 +15,7 @@ export class SmokeCommand extends OpsCommand {
       ECOM_SMOKE_EMAIL and ECOM_SMOKE_PASSWORD are set.
       \`local\`: the same checks against the services on ports 3001-3003 (\`bun run dev\`).
       A URL: the gateway; each service is reached through a public /api route, then the catalog read and login.
+      Each check is tried up to ECOM_SMOKE_ATTEMPTS times (default 3), one second apart.
     `,
     examples: [
       ["Check the local system through its gateway", "$0 smoke http://localhost:8080"],
@@ -39,7 +40,7 @@ export class SmokeCommand extends OpsCommand {
   protected async run(ops: Ops): Promise<void> {
     const opened = await ops.reporter.step(`open ${this.target}`, () => openSmokeTarget(ops, this.target));
     try {
-      await runSmokeSuite(ops, opened.target, this.insecure);
+      await runSmokeSuite(ops, opened.target, smokeOptions(ops.env, this.insecure));
     } finally {
       await opened.close();
     }

@@ -78,22 +78,55 @@ export function smokeChecks(target: SmokeTarget, env: Record<string, string | un
   return checks;
 }
 
-/** Runs every check (one step each) and fails at the end naming all that did not pass. */
-export async function runSmokeSuite(ops: Ops, target: SmokeTarget, insecure = false): Promise<void> {
+export interface SmokeOptions {
+  insecure?: boolean;
+  /** Tries per check; a pod or a port-forward can need a moment right after a rollout. */
+  attempts?: number;
+  retryDelayMs?: number;
+}
+
+/** `ECOM_SMOKE_ATTEMPTS` (default 3) tries per check, one second apart. */
+export function smokeOptions(env: Record<string, string | undefined>, insecure = false): SmokeOptions {
+  const attempts = Number(env.ECOM_SMOKE_ATTEMPTS ?? 3);
+  return {
+    insecure,
+    attempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 3,
+    retryDelayMs: 1000,
+  };
+}
+
+async function runCheck(ops: Ops, check: Check, options: SmokeOptions): Promise<void> {
+  const result = await ops.exec
+    .http({ method: check.method, url: check.url, json: check.json, insecure: options.insecure ?? false })
+    .catch((error: unknown) => {
+      throw new CheckFailed(
+        `${check.method} ${check.url}: ${error instanceof Error ? error.message : error}`,
+      );
+    });
+  if (!result) return;
+  const problem = check.verify(result.status, parseBody(result.body));
+  if (problem) throw new CheckFailed(`${check.method} ${check.url}: ${problem}`);
+}
+
+/** Runs every check (one step each, retried) and fails at the end naming all that did not pass. */
+export async function runSmokeSuite(
+  ops: Ops,
+  target: SmokeTarget,
+  options: SmokeOptions = {},
+): Promise<void> {
+  const attempts = options.attempts ?? 1;
   const failed: string[] = [];
   for (const check of smokeChecks(target, ops.env)) {
     try {
       await ops.reporter.step(`smoke: ${check.name}`, async () => {
-        const result = await ops.exec
-          .http({ method: check.method, url: check.url, json: check.json, insecure })
-          .catch((error: unknown) => {
-            throw new CheckFailed(
-              `${check.method} ${check.url}: ${error instanceof Error ? error.message : error}`,
-            );
-          });
-        if (!result) return;
-        const problem = check.verify(result.status, parseBody(result.body));
-        if (problem) throw new CheckFailed(`${check.method} ${check.url}: ${problem}`);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await runCheck(ops, check, options);
+          } catch (error) {
+            if (!(error instanceof CheckFailed) || attempt >= attempts) throw error;
+            await Bun.sleep(options.retryDelayMs ?? 1000);
+          }
+        }
       });
     } catch (error) {
       if (!(error instanceof CheckFailed)) throw error;

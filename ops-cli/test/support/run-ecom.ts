@@ -24,7 +24,8 @@ export async function runEcom(
   );
   const proc = Bun.spawn([process.execPath, main, ...args], {
     cwd: repoRoot,
-    env: { ...base, NO_COLOR: "1", ...env },
+    // One try per smoke check unless a test asks for retries: failures are then immediate.
+    env: { ...base, NO_COLOR: "1", ECOM_SMOKE_ATTEMPTS: "1", ...env },
     stdin: stdin === undefined ? "ignore" : new Blob([stdin]),
     stdout: "pipe",
     stderr: "pipe",
