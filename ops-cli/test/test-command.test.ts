@@ -118,7 +118,7 @@ describe("ecom test", () => {
   test("--e2e runs only the end-to-end suite", async () => {
     expect((await runEcom(["test", "--e2e"], env())).exitCode).toBe(0);
     expect(fakes.calls().map((c) => [c.tool, ...c.argv])).toEqual([
-      ["bun", "test", "--cwd", "e2e", "--timeout", "300000"],
+      ["bun", "test", "./e2e", "--timeout", "300000"],
     ]);
   });
 

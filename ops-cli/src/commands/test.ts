@@ -16,7 +16,7 @@ const SUITES: Suite[] = [
   { name: "unit", args: ["./packages", "./ops-cli", "--timeout", "120000"], coverable: true },
   { name: "integration", args: ["./apps", "--timeout", "120000"], coverable: true },
   // The e2e suite drives real processes: coverage of the test process would measure nothing useful.
-  { name: "e2e", args: ["--cwd", "e2e", "--timeout", "300000"], coverable: false },
+  { name: "e2e", args: ["./e2e", "--timeout", "300000"], coverable: false },
 ];
 
 export class TestCommand extends OpsCommand {
