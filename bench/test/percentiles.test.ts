@@ -31,7 +31,8 @@ describe("summarize", () => {
   });
 });
 
-test("median of repeated runs ignores order", () => {
+test("median of repeated runs ignores order and averages the middle two of an even count", () => {
   expect(median([300, 100, 200])).toBe(200);
-  expect(median([4, 1, 3, 2])).toBe(2);
+  expect(median([4, 1, 3, 2])).toBe(2.5);
+  expect(median([])).toBeNaN();
 });
