@@ -140,6 +140,7 @@ export async function startSystem(options: { logLevel: string; logDir: string; p
     await stopAll();
     await mongo.stop();
     await postgres.stop();
+    rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
 
