@@ -1,3 +1,4 @@
+import { requestPath } from "@ecom/observability";
 import { Elysia, type ValidationError } from "elysia";
 import { AppError } from "./app-error.ts";
 import { errorBody } from "./error-body.ts";
@@ -43,7 +44,7 @@ export function errorPlugin(logger: Logger) {
     set.status = 500;
     logger.error("unhandled error", {
       "trace.id": requestId,
-      "url.path": new URL(request.url).pathname,
+      "url.path": requestPath(request.url),
       "error.type": error instanceof Error ? error.name : typeof error,
       "error.message": error instanceof Error ? error.message : String(error),
       "error.stack_trace": error instanceof Error ? error.stack : undefined,

@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import type { Logger } from "./logger.ts";
 import type { ServiceMetrics } from "./metrics.ts";
 import { isValidRequestId, newRequestId } from "./request-id.ts";
+import { requestPath } from "./request-path.ts";
 
 type RequestState = { id: string; start: number };
 
@@ -35,13 +36,13 @@ export function requestContext(deps: { logger: Logger; metrics: ServiceMetrics }
       inFlight.dec({ method: request.method });
       httpDuration.observe({ method: request.method, route: pattern, status: String(status) }, seconds);
       if (pattern === "/metrics" || pattern.startsWith("/health/")) return;
-      const url = new URL(request.url);
-      deps.logger.info(`${request.method} ${url.pathname} ${status}`, {
+      const path = requestPath(request.url);
+      deps.logger.info(`${request.method} ${path} ${status}`, {
         "trace.id": state.id,
         "http.request.method": request.method,
         "http.response.status_code": status,
         "http.route": pattern,
-        "url.path": url.pathname,
+        "url.path": path,
         "event.duration": Math.round(seconds * 1e9),
         "user_agent.original": request.headers.get("user-agent") ?? undefined,
       });

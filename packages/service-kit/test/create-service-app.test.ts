@@ -174,3 +174,35 @@ test("routes with a dot in the path are documented", async () => {
   const doc = await (await app.handle(new Request("http://localhost/openapi.json"))).json();
   expect(Object.keys(doc.paths)).toContain("/api/users/.well-known/jwks.json");
 });
+
+test("a hostile Host header gets an answer and does not stop the server", async () => {
+  const { app, lines } = build();
+  app.listen({ port: 0, hostname: "127.0.0.1" });
+  try {
+    const port = app.server!.port;
+    const raw = await new Promise<string>((resolve, reject) => {
+      let received = "";
+      Bun.connect({
+        hostname: "127.0.0.1",
+        port,
+        socket: {
+          open: (s) =>
+            void s.write(
+              "GET /api/nowhere?x=1 HTTP/1.1\r\nHost: undefined:undefined\r\nConnection: close\r\n\r\n",
+            ),
+          data: (_s, chunk) => {
+            received += chunk.toString();
+          },
+          close: () => resolve(received),
+          error: (_s, e) => reject(e),
+        },
+      });
+    });
+    expect(raw).toStartWith("HTTP/1.1 404");
+    await Bun.sleep(20);
+    expect(lines.some((l) => l.includes('"url.path":"/api/nowhere"'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+  } finally {
+    await app.stop(true);
+  }
+});

@@ -27,6 +27,7 @@ results.push(
     "./ops-cli",
     "./tools",
     "./manifests",
+    "./bench",
   ]),
 );
 const coverage = checkCoverage("coverage/lcov.info", ["apps/", "packages/"], COVERAGE_MIN);
