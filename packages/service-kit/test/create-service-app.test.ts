@@ -179,7 +179,7 @@ test("a hostile Host header gets an answer and does not stop the server", async 
   const { app, lines } = build();
   app.listen({ port: 0, hostname: "127.0.0.1" });
   try {
-    const port = app.server!.port;
+    const port = app.server!.port!;
     const raw = await new Promise<string>((resolve, reject) => {
       let received = "";
       Bun.connect({
