@@ -14,7 +14,7 @@ import { jwksRoute } from "./routes/jwks-route.ts";
 import { meRoutes } from "./routes/me-routes.ts";
 import { userByIdRoute } from "./routes/user-by-id-route.ts";
 import { createLoginRateLimiter } from "./security/login-rate-limiter.ts";
-import { createPasswordHasher } from "./security/passwords.ts";
+import type { PasswordHasher } from "./security/passwords.ts";
 import { createSessions } from "./sessions/sessions.ts";
 import { createAccessTokenIssuer } from "./tokens/access-token-issuer.ts";
 import { createUserRouter } from "./trpc/router.ts";
@@ -25,6 +25,8 @@ export type AppDeps = {
   signingKey: SigningKey;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** Shared with the start-up admin bootstrap, so one limit covers every argon2id run in the process. */
+  passwords: PasswordHasher;
   config: Pick<
     UserServiceConfig,
     | "JWT_ISSUER"
@@ -77,7 +79,7 @@ export function createApp(deps: AppDeps) {
       authRoutes({
         db,
         clock,
-        passwords: createPasswordHasher(),
+        passwords: deps.passwords,
         sessions,
         loginLimiter,
         authMetrics: createAuthMetrics(deps.metrics),

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { commonEnv } from "@ecom/config";
 import { z } from "zod";
@@ -22,6 +23,17 @@ export const configSchema = z
     REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
     LOGIN_RATE_LIMIT_MAX: positiveInt.default(5),
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+    /**
+     * argon2id hashes/verifications run at once. One core stays free for every other request; the
+     * rest wait their turn in order.
+     */
+    PASSWORD_HASH_CONCURRENCY: positiveInt.default(Math.max(1, availableParallelism() - 1)),
+    /**
+     * Hashes/verifications allowed to wait; beyond that login and register answer 503 with Retry-After.
+     * Waiters hold little memory, but 32 at one 250 ms hash at a time is ~8 s, past which clients give up.
+     * At least 1: at start-up the admin's hash waits for the hasher's own dummy hash.
+     */
+    PASSWORD_HASH_QUEUE_MAX: positiveInt.default(32),
     ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
     ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   })

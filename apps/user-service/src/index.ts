@@ -8,6 +8,8 @@ import { prepareDatabase } from "./bootstrap/prepare-database.ts";
 import { configSchema } from "./config.ts";
 import { loadSigningKey } from "./keys/load-signing-key.ts";
 import type { UserTables } from "./repository/tables.ts";
+import { createConcurrencyLimiter } from "./security/concurrency-limiter.ts";
+import { createPasswordHasher } from "./security/passwords.ts";
 
 const config = loadConfigOrExit(configSchema);
 const logger = createLogger({ service: "user-service", level: config.LOG_LEVEL });
@@ -28,6 +30,12 @@ const database = createDatabase<UserTables>({
   dataDir: config.DATA_DIR,
   onPoolError: (error) => logger.warn("database connection lost", { "error.message": error.message }),
 });
+const passwords = createPasswordHasher(
+  createConcurrencyLimiter({
+    limit: config.PASSWORD_HASH_CONCURRENCY,
+    maxQueued: config.PASSWORD_HASH_QUEUE_MAX,
+  }),
+);
 if (database.kind === "pglite") logger.info("using the embedded database", { "db.path": config.DATA_DIR });
 
 await prepareDatabase(database.db, {
@@ -36,6 +44,7 @@ await prepareDatabase(database.db, {
       ? { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }
       : undefined,
   clock: systemClock,
+  passwords,
 }).catch(async (error: unknown) => {
   // One clear line instead of a stack; the orchestrator restarts the process until the database is there.
   logger.error("start-up failed: could not prepare the users database", {
@@ -51,6 +60,7 @@ const app = createApp({
   signingKey,
   logger,
   metrics: createMetrics("user-service"),
+  passwords,
   config,
 });
 

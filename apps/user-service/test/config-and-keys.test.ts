@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@ecom/config";
 import { createLocalJWKSet, jwtVerify } from "jose";
@@ -43,6 +43,28 @@ describe("config", () => {
       INTERNAL_SERVICE_TOKEN: "a-real-secret-of-enough-length",
     };
     expect(loadConfig(configSchema, env).NODE_ENV).toBe("production");
+  });
+
+  test("password hashing: one core left free by default, queue of 32", () => {
+    const config = loadConfig(configSchema, {});
+    expect(config.PASSWORD_HASH_CONCURRENCY).toBe(Math.max(1, availableParallelism() - 1));
+    expect(config.PASSWORD_HASH_QUEUE_MAX).toBe(32);
+    const set = loadConfig(configSchema, { PASSWORD_HASH_CONCURRENCY: "3", PASSWORD_HASH_QUEUE_MAX: "1" });
+    expect([set.PASSWORD_HASH_CONCURRENCY, set.PASSWORD_HASH_QUEUE_MAX]).toEqual([3, 1]);
+  });
+
+  test.each([
+    ["PASSWORD_HASH_CONCURRENCY", "0"],
+    ["PASSWORD_HASH_CONCURRENCY", "-2"],
+    ["PASSWORD_HASH_CONCURRENCY", "1.5"],
+    ["PASSWORD_HASH_CONCURRENCY", "many"],
+    ["PASSWORD_HASH_QUEUE_MAX", "0"],
+    ["PASSWORD_HASH_QUEUE_MAX", "-1"],
+    ["PASSWORD_HASH_QUEUE_MAX", "2.5"],
+  ])("%s=%s is refused, naming the variable", (name, value) => {
+    expect(() => loadConfig(configSchema, { [name]: value })).toThrow(
+      new RegExp(`^Invalid environment variable ${name}:`),
+    );
   });
 
   test("ADMIN_EMAIL and ADMIN_PASSWORD go together; the email is normalized", () => {

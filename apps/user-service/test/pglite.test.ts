@@ -11,6 +11,8 @@ import { prepareDatabase } from "../src/bootstrap/prepare-database.ts";
 import { configSchema } from "../src/config.ts";
 import { loadSigningKey } from "../src/keys/load-signing-key.ts";
 import type { UserTables } from "../src/repository/tables.ts";
+import { createConcurrencyLimiter } from "../src/security/concurrency-limiter.ts";
+import { createPasswordHasher } from "../src/security/passwords.ts";
 import { call, expectError, login, register } from "./support/http.ts";
 
 test("with no DATABASE_URL the service runs on embedded PGlite in its data dir", async () => {
@@ -19,9 +21,10 @@ test("with no DATABASE_URL the service runs on embedded PGlite in its data dir",
   try {
     expect(database.kind).toBe("pglite");
     const admin = { email: "root@shop.test", password: "root-password" };
-    await prepareDatabase(database.db, { admin, clock: systemClock });
+    const passwords = createPasswordHasher(createConcurrencyLimiter({ limit: 1, maxQueued: 8 }));
+    await prepareDatabase(database.db, { admin, clock: systemClock, passwords });
     // Start-up twice, as after a restart: migrations and the admin upsert are idempotent.
-    await prepareDatabase(database.db, { admin, clock: systemClock });
+    await prepareDatabase(database.db, { admin, clock: systemClock, passwords });
     const config = loadConfig(configSchema, { DATA_DIR: dataDir });
     const app = createApp({
       database,
@@ -29,6 +32,7 @@ test("with no DATABASE_URL the service runs on embedded PGlite in its data dir",
       signingKey: await loadSigningKey({ nodeEnv: "development", dataDir }),
       logger: createLogger({ service: "user-service", sink: () => {} }),
       metrics: createMetrics("user-service"),
+      passwords,
       config,
     });
     // One embedded connection: concurrent requests and transactions must queue, not collide.

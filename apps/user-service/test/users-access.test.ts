@@ -173,7 +173,12 @@ describe("GET /api/users (admin)", () => {
 describe("admin bootstrap", () => {
   test("ADMIN_EMAIL is promoted and its password reset on start-up", async () => {
     const { ensureAdmin } = await import("../src/bootstrap/ensure-admin.ts");
-    await ensureAdmin(t.database.db, { email: bob.email.toUpperCase(), password: "new-admin-pass" }, t.clock);
+    await ensureAdmin(
+      t.database.db,
+      { email: bob.email.toUpperCase(), password: "new-admin-pass" },
+      t.clock,
+      t.passwords,
+    );
     const bobAdmin = await login(t.app, bob.email, "new-admin-pass");
     expect(bobAdmin.user.role).toBe("admin");
     expect((await call(t.app, "GET", "/api/users", { token: bobAdmin.accessToken })).status).toBe(200);

@@ -58,12 +58,18 @@ export function authRoutes(deps: AuthRouteDeps) {
       },
       {
         body: registerBodySchema,
-        response: { 201: tokenPairSchema, 400: errorBodySchema, 409: errorBodySchema },
+        response: {
+          201: tokenPairSchema,
+          400: errorBodySchema,
+          409: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "Create a customer account",
           description:
             "Always creates a `customer`. The email is unique case-insensitively (409 `EMAIL_TAKEN`); " +
-            "the password needs at least 8 characters. Returns the first token pair.",
+            "the password needs at least 8 characters. Returns the first token pair. " +
+            "503 `DEPENDENCY_UNAVAILABLE` with `Retry-After` when too many password hashes are waiting.",
           tags: ["Auth"],
         },
       },
@@ -91,12 +97,19 @@ export function authRoutes(deps: AuthRouteDeps) {
       },
       {
         body: loginBodySchema,
-        response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema },
+        response: {
+          200: tokenPairSchema,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          429: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "Log in with email and password",
           description:
             "A wrong email and a wrong password give the same 401 `INVALID_CREDENTIALS`. " +
-            "Too many attempts for one email from one address give 429 `RATE_LIMITED` with `Retry-After`.",
+            "Too many attempts for one email from one address give 429 `RATE_LIMITED` with `Retry-After`. " +
+            "When too many logins are already waiting for password checks: 503 `DEPENDENCY_UNAVAILABLE` with `Retry-After`.",
           tags: ["Auth"],
         },
       },
