@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationFailedError } from "@ecom/errors";
-import type { ProductModel } from "../models/product-model.ts";
+import { type ProductModel, type ProductRecord, toProductView } from "../models/product-model.ts";
 import { toCents } from "../schemas/money.ts";
 import type { CreateProductInput, PatchProductInput, ProductView } from "../schemas/product.ts";
 import { withDbErrors } from "./db-errors.ts";
@@ -16,22 +16,25 @@ function toFields(input: PatchProductInput) {
 
 export function productRepository(products: ProductModel) {
   return withDbErrors({
+    // The reads map plain records (`lean`) with the same view as `toJSON`: building mongoose documents
+    // was 15 to 20 % of the service's CPU on catalog reads. `holds` stays unselected by the schema.
     async list(plan: ListPlan): Promise<{ items: ProductView[]; total: number }> {
-      const [docs, total] = await Promise.all([
+      const [records, total] = await Promise.all([
         products
           .find(plan.filter)
           .sort(plan.sort)
           .skip((plan.page - 1) * plan.limit)
-          .limit(plan.limit),
+          .limit(plan.limit)
+          .lean<ProductRecord[]>(),
         products.countDocuments(plan.filter),
       ]);
-      return { items: docs.map((d) => d.toJSON() as unknown as ProductView), total };
+      return { items: records.map(toProductView), total };
     },
 
     async get(id: string, visibility: Visibility): Promise<ProductView> {
-      const doc = await products.findById(id);
-      if (!doc || (!doc.isActive && !visibility.includeInactive)) throw notFound();
-      return doc.toJSON() as unknown as ProductView;
+      const record = await products.findById(id).lean<ProductRecord>();
+      if (!record || (!record.isActive && !visibility.includeInactive)) throw notFound();
+      return toProductView(record);
     },
 
     async create(input: CreateProductInput): Promise<ProductView> {
