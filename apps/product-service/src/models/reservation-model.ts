@@ -22,8 +22,9 @@ const itemSchema = new Schema(
  * One record per order id, the reservation's state machine:
  * `reserving` (a reserve call owns it until `leaseUntil`) → `reserved` | `released` (final);
  * `reserved` → `released` (cancelled) or `settled` (shipped: the stock is sold, the holds are dropped).
- * `taken` lists the product ids whose stock this order holds, for operators and recovery logs; the
- * authoritative holds live on the product documents themselves (see product-model.ts).
+ * `taken` lists the product ids whose stock this order holds once it is `reserved`, for operators; it is
+ * written with that status, never read back: the authoritative holds live on the product documents
+ * themselves (see product-model.ts), and resume and rollback work from those.
  */
 export function reservationSchema(clock: Clock) {
   return new Schema(

@@ -11,7 +11,7 @@ import type {
   Shortage,
 } from "../schemas/reservation.ts";
 import { isDuplicateKey, withDbErrors } from "./db-errors.ts";
-import { dropHolds, holdsOn, type Line, returnAll, takeHold } from "./stock-holds.ts";
+import { dropHolds, heldBy, type Line, returnAll, takeHolds } from "./stock-holds.ts";
 
 type Deps = {
   products: ProductModel;
@@ -55,6 +55,19 @@ const RESERVED: ReserveResult = { ok: true, status: "reserved" };
  * the order side can retry blindly and every order id has one outcome. A new attempt needs a new id.
  * The first call's items define the reservation; a retry's items are not re-read.
  *
+ * Round trips (the embedded mongo server runs one command at a time, so each one counts): a reserve
+ * that succeeds is three commands: create the record, one ordered bulk write with every line's
+ * conditional take, `finish`. There is no separate "are the products active" query, because each take
+ * matches only an active product with enough stock; a line that did not match is explained afterwards,
+ * on the failure path only (which lines does this order already hold, i.e. a resumed call; then give
+ * everything back and read the products once to tell PRODUCT_UNAVAILABLE from INSUFFICIENT_STOCK).
+ * Nor is each taken line written to the record as it goes: resume and rollback never read such a
+ * list, they replay `items` against the holds on the products (a take matches only where the order
+ * holds nothing, a give-back only where it holds that hold), so they stay idempotent without it and a
+ * per-line write would only add a round trip. `taken` is written once by `finish`, for operators.
+ * A line after a refused one is still taken by the bulk write (a non-match is not an error) and given
+ * back at once; like the lines before it, its stock is briefly out of reach of concurrent orders.
+ *
  * Limit: a call that stalls for longer than the lease while still alive can race the call that took
  * it over; the lease (10 s by default) is far above a reserve's normal few milliseconds.
  */
@@ -68,21 +81,6 @@ export function reservationRepository(deps: Deps) {
       ? RESERVED
       : { ok: false, ...(record.failure ?? { reason: "RELEASED", shortages: [] }) };
 
-  async function shortagesFor(lines: Line[], failed: Shortage): Promise<Shortage[]> {
-    const found = await products
-      .find({ _id: { $in: lines.map((l) => l.productId) } }, { stock: 1 })
-      .lean<{ _id: string; stock: number }[]>();
-    const stockOf = new Map(found.map((p) => [p._id, p.stock]));
-    const short = lines
-      .map((l) => ({
-        productId: l.productId,
-        requested: l.quantity,
-        available: stockOf.get(l.productId) ?? 0,
-      }))
-      .filter((s) => s.available < s.requested);
-    return short.some((s) => s.productId === failed.productId) ? short : [...short, failed];
-  }
-
   /** Ends an owned reservation; false when another call took it over meanwhile. */
   async function finish(orderId: string, owner: string, set: Record<string, unknown>): Promise<boolean> {
     const updated = await reservations.findOneAndUpdate(
@@ -93,11 +91,40 @@ export function reservationRepository(deps: Deps) {
   }
 
   async function fail(record: Stored, owner: string, reason: FailureReason, shortages: Shortage[]) {
-    await returnAll(products, record._id, record.items);
     const failure = { reason, shortages };
     if (!(await finish(record._id, owner, { status: "released", failure, taken: [] })))
       return awaitOutcome(record._id);
     return { ok: false as const, ...failure };
+  }
+
+  /**
+   * Some line was not taken (`refused`): gives back whatever this order holds, then reads the products
+   * once to answer PRODUCT_UNAVAILABLE (missing or inactive; checked first) or INSUFFICIENT_STOCK with
+   * every short line. Only the failure path pays for this read.
+   */
+  async function refuse(record: Stored, owner: string, refused: Line[]): Promise<ReserveResult> {
+    await returnAll(products, record._id, record.items);
+    const found = await products
+      .find({ _id: { $in: record.items.map((l) => l.productId) } }, { stock: 1, isActive: 1 })
+      .lean<{ _id: string; stock: number; isActive: boolean }[]>();
+    const byId = new Map(found.map((p) => [p._id, p]));
+    const unavailable = record.items.filter((l) => !byId.get(l.productId)?.isActive);
+    if (unavailable.length > 0)
+      return fail(
+        record,
+        owner,
+        "PRODUCT_UNAVAILABLE",
+        unavailable.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
+      );
+    const shortages = record.items
+      .map((l) => ({
+        productId: l.productId,
+        requested: l.quantity,
+        available: byId.get(l.productId)?.stock ?? 0,
+      }))
+      // A refused line stays in the answer even if stock came back since: it is why this call failed.
+      .filter((s) => s.available < s.requested || refused.some((l) => l.productId === s.productId));
+    return fail(record, owner, "INSUFFICIENT_STOCK", shortages);
   }
 
   /**
@@ -115,38 +142,20 @@ export function reservationRepository(deps: Deps) {
     }
   }
 
-  /** Takes every line for an order whose record this call owns. */
+  /**
+   * Takes every line for an order whose record this call owns: one bulk write, and in the success case
+   * nothing else before `finish`. Lines this order already holds (a resumed call) do not match; only
+   * when some line was not taken are the holds read, to tell those from refused lines.
+   */
   async function takeAll(record: Stored, owner: string): Promise<ReserveResult> {
     const orderId = record._id;
     const ids = record.items.map((l) => l.productId);
-    const active = await products
-      .find({ _id: { $in: ids }, isActive: true }, { _id: 1 })
-      .lean<{ _id: string }[]>();
-    const activeIds = new Set(active.map((p) => p._id));
-    const unavailable = record.items.filter((l) => !activeIds.has(l.productId));
-    if (unavailable.length > 0)
-      return fail(
-        record,
-        owner,
-        "PRODUCT_UNAVAILABLE",
-        unavailable.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
-      );
-    for (const line of record.items) {
-      const took =
-        (await takeHold(products, orderId, line)) || (await holdsOn(products, orderId, line.productId));
-      if (!took) {
-        const product = await products.findById(line.productId, { stock: 1, isActive: 1 }).lean();
-        if (!product?.isActive)
-          return fail(record, owner, "PRODUCT_UNAVAILABLE", [
-            { productId: line.productId, requested: line.quantity, available: 0 },
-          ]);
-        const failed = { productId: line.productId, requested: line.quantity, available: product.stock };
-        await returnAll(products, orderId, record.items);
-        return fail(record, owner, "INSUFFICIENT_STOCK", await shortagesFor(record.items, failed));
-      }
-      await reservations.updateOne({ _id: orderId, owner }, { $addToSet: { taken: line.productId } });
+    if (!(await takeHolds(products, orderId, record.items))) {
+      const held = await heldBy(products, orderId, ids);
+      const refused = record.items.filter((l) => !held.has(l.productId));
+      if (refused.length > 0) return refuse(record, owner, refused);
     }
-    if (!(await finish(orderId, owner, { status: "reserved" }))) return awaitOutcome(orderId);
+    if (!(await finish(orderId, owner, { status: "reserved", taken: ids }))) return awaitOutcome(orderId);
     return RESERVED;
   }
 

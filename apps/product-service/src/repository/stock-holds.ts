@@ -2,22 +2,37 @@ import type { ProductModel } from "../models/product-model.ts";
 
 export type Line = { productId: string; quantity: number };
 
+/** The fields a take reads and writes, as stored (the model's own type wraps holds as subdocuments). */
+type Stored = {
+  _id: string;
+  isActive: boolean;
+  stock: number;
+  holds: { orderId: string; quantity: number }[];
+};
+
 /**
- * Takes `quantity` for `orderId` in one atomic single-document update, only when enough stock is
- * left, the product is active and this order holds nothing on it yet (so a resumed or repeated
- * call can never take twice). Returns whether it took.
+ * Takes each line for `orderId`, one atomic single-document update per line, sent as one ordered bulk
+ * write (one round trip). A line is taken only when enough stock is left, the product is active and
+ * this order holds nothing on it yet (so a resumed or repeated call can never take twice); a line that
+ * does not match is skipped, not an error, and the lines after it are still taken. Returns whether
+ * every line was taken by this call; when not, see `heldBy` for which ones the order holds.
  */
-export async function takeHold(products: ProductModel, orderId: string, line: Line): Promise<boolean> {
-  const result = await products.updateOne(
-    {
-      _id: line.productId,
-      isActive: true,
-      stock: { $gte: line.quantity },
-      "holds.orderId": { $ne: orderId },
-    },
-    { $inc: { stock: -line.quantity }, $push: { holds: { orderId, quantity: line.quantity } } },
+export async function takeHolds(products: ProductModel, orderId: string, lines: Line[]): Promise<boolean> {
+  const result = await products.bulkWrite<Stored>(
+    lines.map((line) => ({
+      updateOne: {
+        filter: {
+          _id: line.productId,
+          isActive: true,
+          stock: { $gte: line.quantity },
+          "holds.orderId": { $ne: orderId },
+        },
+        update: { $inc: { stock: -line.quantity }, $push: { holds: { orderId, quantity: line.quantity } } },
+      },
+    })),
+    { ordered: true },
   );
-  return result.modifiedCount === 1;
+  return result.modifiedCount === lines.length;
 }
 
 /** Gives back what `orderId` holds on the product, in the same update that removes the hold: at most once. */
@@ -29,8 +44,16 @@ export async function returnHold(products: ProductModel, orderId: string, line: 
   return result.modifiedCount === 1;
 }
 
-export async function holdsOn(products: ProductModel, orderId: string, productId: string): Promise<boolean> {
-  return (await products.exists({ _id: productId, "holds.orderId": orderId })) !== null;
+/** The ids among `productIds` on which `orderId` holds stock. */
+export async function heldBy(
+  products: ProductModel,
+  orderId: string,
+  productIds: string[],
+): Promise<Set<string>> {
+  const held = await products
+    .find({ _id: { $in: productIds }, "holds.orderId": orderId }, { _id: 1 })
+    .lean<{ _id: string }[]>();
+  return new Set(held.map((p) => p._id));
 }
 
 /** Idempotent: lines this order does not hold are left alone. */
