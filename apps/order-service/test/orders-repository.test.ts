@@ -119,6 +119,43 @@ describe("orders repository", () => {
     expect(await repo().findVisible(order.id)).toBeUndefined();
   });
 
+  test("completing a saga returns the order and its lines as findById does, only once", async () => {
+    const order = newOrder({
+      totalCents: 900719925474099n,
+      items: [
+        { productId: crypto.randomUUID(), productName: "Mug", quantity: 2, priceCents: 1999 },
+        { productId: crypto.randomUUID(), productName: "Pot", quantity: 1, priceCents: 900719925470101 },
+      ],
+    });
+    await repo().insertReserving(order);
+    const completed = await repo().completeReserved(order.id);
+    expect(completed?.saga_state).toBe("reserved");
+    expect(completed).toEqual((await repo().findById(order.id)) as never);
+    expect(completed?.items.map((i) => [i.line_no, i.product_name, i.price_cents])).toEqual([
+      [1, "Mug", "1999"],
+      [2, "Pot", "900719925470101"],
+    ]);
+    expect(await repo().completeReserved(order.id)).toBeUndefined();
+
+    const failed = newOrder();
+    await repo().insertReserving(failed);
+    await repo().markFailed(failed.id);
+    expect(await repo().completeReserved(failed.id)).toBeUndefined();
+  });
+
+  test("an insert whose line is refused writes neither the order nor its key", async () => {
+    const order = newOrder({
+      idempotency: { userId, key: "bad-line", requestHash: "h" },
+      items: [
+        { productId: crypto.randomUUID(), productName: "Mug", quantity: 2, priceCents: 1999 },
+        { productId: crypto.randomUUID(), productName: "Pot", quantity: 0, priceCents: 1 },
+      ],
+    });
+    await expect(repo().insertReserving(order)).rejects.toThrow();
+    expect(await repo().findById(order.id)).toBeUndefined();
+    expect(await createIdempotencyRepository(database.db).find(userId, "bad-line")).toBeUndefined();
+  });
+
   test("a second insert with a taken key rolls back completely", async () => {
     const first = newOrder({ idempotency: { userId, key: "dup", requestHash: "h" } });
     const second = newOrder({ idempotency: { userId, key: "dup", requestHash: "h" } });
@@ -126,6 +163,12 @@ describe("orders repository", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     const loser = results[0] ? second : first;
     expect(await repo().findById(loser.id)).toBeUndefined();
+    const lines = await database.db
+      .selectFrom("order_items")
+      .select("order_id")
+      .where("order_id", "=", loser.id)
+      .execute();
+    expect(lines).toEqual([]);
   });
 
   test("transitions are conditional on the status read, and a cancel raises release_pending", async () => {

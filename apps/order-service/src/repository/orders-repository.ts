@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { withDbErrors } from "./db-errors.ts";
 import type {
   OrderItemsTable,
@@ -21,9 +22,6 @@ export type NewOrder = {
   items: { productId: string; productName: string; quantity: number; priceCents: number }[];
   idempotency?: { userId: string; key: string; requestHash: string };
 };
-
-/** Thrown inside the insert transaction to roll it back when another request already holds the key. */
-class KeyTaken extends Error {}
 
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
 
@@ -65,65 +63,85 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     },
 
     /**
-     * Writes the order, its lines and the idempotency key in one transaction, before any stock is
-     * touched, so a crash at any later point leaves a row recovery can find. Returns false when the
-     * key is already held by another order (the caller then replays that one).
+     * Writes the order, its lines and the idempotency key in one statement (atomic on its own, one
+     * round trip), before any stock is touched, so a crash at any later point leaves a row recovery can
+     * find. The key is inserted first with ON CONFLICT DO NOTHING and the order only from its returned
+     * row: a concurrent insert of the same key waits for the first one and then writes nothing.
+     * Returns false when the key is already held by another order (the caller then replays that one).
      */
     async insertReserving(order: NewOrder): Promise<boolean> {
       const now = clock();
-      try {
-        await db.transaction().execute(async (tx) => {
-          await tx
-            .insertInto("orders")
-            .values({
-              id: order.id,
-              user_id: order.userId,
-              status: "pending",
-              saga_state: "reserving",
-              total_cents: order.totalCents,
-              shipping_address: JSON.stringify(order.shippingAddress),
-              payment_method: order.paymentMethod,
-              idempotency_key: order.idempotency?.key ?? null,
-              stock_released_at: null,
-              recovery_lease_until: null,
-              created_at: now,
-              updated_at: now,
-            })
-            .execute();
-          await tx
-            .insertInto("order_items")
-            .values(
-              order.items.map((item, index) => ({
-                order_id: order.id,
-                line_no: index + 1,
-                product_id: item.productId,
-                product_name: item.productName,
-                quantity: item.quantity,
-                price_cents: BigInt(item.priceCents),
-              })),
-            )
-            .execute();
-          if (!order.idempotency) return;
-          // A concurrent insert of the same key waits here for the first transaction, then finds the row.
-          const inserted = await tx
-            .insertInto("idempotency_keys")
-            .values({
-              user_id: order.idempotency.userId,
-              key: order.idempotency.key,
-              request_hash: order.idempotency.requestHash,
-              order_id: order.id,
-              created_at: now,
-            })
-            .onConflict((oc) => oc.columns(["user_id", "key"]).doNothing())
-            .returning("order_id")
-            .executeTakeFirst();
-          if (!inserted) throw new KeyTaken();
-        });
-        return true;
-      } catch (error) {
-        if (error instanceof KeyTaken) return false;
-        throw error;
-      }
+      const orderValues = sql`${order.id}::uuid, ${order.userId}::uuid, 'pending', 'reserving',
+        ${order.totalCents}::bigint, ${JSON.stringify(order.shippingAddress)}::jsonb, ${order.paymentMethod}::text,
+        ${order.idempotency?.key ?? null}::text, ${now}::timestamptz, ${now}::timestamptz`;
+      const orderColumns = sql`(id, user_id, status, saga_state, total_cents, shipping_address, payment_method,
+        idempotency_key, created_at, updated_at)`;
+      const keyed = order.idempotency;
+      const insertOrder = keyed
+        ? sql`key_row AS (
+            INSERT INTO idempotency_keys (user_id, key, request_hash, order_id, created_at)
+            VALUES (${keyed.userId}::uuid, ${keyed.key}::text, ${keyed.requestHash}::text, ${order.id}::uuid,
+              ${now}::timestamptz)
+            ON CONFLICT (user_id, key) DO NOTHING
+            RETURNING order_id
+          ),
+          order_row AS (
+            INSERT INTO orders ${orderColumns} SELECT ${orderValues} FROM key_row RETURNING id
+          )`
+        : sql`order_row AS (INSERT INTO orders ${orderColumns} VALUES (${orderValues}) RETURNING id)`;
+      const lines = sql.join(
+        order.items.map(
+          (item, index) =>
+            sql`(${index + 1}::integer, ${item.productId}::uuid, ${item.productName}::text,
+              ${item.quantity}::integer, ${BigInt(item.priceCents)}::bigint)`,
+        ),
+      );
+      // Lines hang off order_row's output, so nothing is written when the key was taken.
+      const result = await sql<{ id: string }>`
+        WITH ${insertOrder},
+        line_rows AS (
+          INSERT INTO order_items (order_id, line_no, product_id, product_name, quantity, price_cents)
+          SELECT order_row.id, l.line_no, l.product_id, l.product_name, l.quantity, l.price_cents
+          FROM order_row, (VALUES ${lines}) AS l (line_no, product_id, product_name, quantity, price_cents)
+        )
+        SELECT id FROM order_row`.execute(db);
+      return result.rows.length > 0;
+    },
+
+    /**
+     * Ends the saga successfully and returns the order with its lines, in one statement. Undefined when
+     * the saga was no longer "reserving" (recovery settled it meanwhile); the caller then reads the row.
+     */
+    async completeReserved(id: string): Promise<OrderRecord | undefined> {
+      return db
+        .with("done", (qb) =>
+          qb
+            .updateTable("orders")
+            .set({ saga_state: "reserved", recovery_lease_until: null, updated_at: clock() })
+            .where("id", "=", id)
+            .where("saga_state", "=", "reserving")
+            .returningAll(),
+        )
+        .selectFrom("done")
+        .selectAll()
+        .select((eb) =>
+          jsonArrayFrom(
+            eb
+              .selectFrom("order_items")
+              .select([
+                "order_id",
+                "line_no",
+                "product_id",
+                "product_name",
+                "quantity",
+                // BIGINT as text inside JSON too, so cents are never rounded.
+                sql<string>`price_cents::text`.as("price_cents"),
+              ])
+              .whereRef("order_items.order_id", "=", "done.id")
+              .orderBy("line_no"),
+          ).as("items"),
+        )
+        .executeTakeFirst();
     },
 
     /** Ends the saga successfully; false if recovery already settled it. */

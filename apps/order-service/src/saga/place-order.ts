@@ -212,11 +212,12 @@ async function reserve(
   options.afterReserve?.();
 
   if (result.ok) {
-    const marked = await deps.orders.markReserved(orderId);
-    const order = await deps.orders.findById(orderId);
-    // Only when this request outlived the recovery grace period and recovery settled it meanwhile.
+    const completed = await deps.orders.completeReserved(orderId);
+    // Not completed here only when this request outlived the recovery grace period and recovery
+    // settled the saga meanwhile: the order is then whatever recovery made of it.
+    const order = completed ?? (await deps.orders.findById(orderId));
     if (order?.saga_state !== "reserved") throw new DependencyUnavailableError("product-service");
-    if (marked) deps.metrics.orderPlaced();
+    if (completed) deps.metrics.orderPlaced();
     ctx.log.info("order placed", { "order.id": orderId });
     return order;
   }
