@@ -2,6 +2,7 @@ import { authPlugin, type TokenVerifier } from "@ecom/auth";
 import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
 import { createServiceApp } from "@ecom/service-kit";
+import type { ActiveUserCache } from "./clients/active-user-cache.ts";
 import type { OrderClients } from "./clients/service-clients.ts";
 import type { OrderMetrics } from "./metrics/order-metrics.ts";
 import { createIdempotencyRepository } from "./repository/idempotency-repository.ts";
@@ -15,6 +16,7 @@ export type AppDeps = {
   db: Pick<Database<OrdersDatabase>, "db" | "ping">;
   clock: () => Date;
   clients: OrderClients;
+  activeUsers: ActiveUserCache;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: ServiceMetrics & { orders: OrderMetrics };
@@ -22,11 +24,14 @@ export type AppDeps = {
 };
 
 /** The saga's collaborators, shared by the HTTP routes and the recovery loop. */
-export function createSagaDeps(deps: Pick<AppDeps, "db" | "clock" | "clients" | "metrics">): SagaDeps {
+export function createSagaDeps(
+  deps: Pick<AppDeps, "db" | "clock" | "clients" | "activeUsers" | "metrics">,
+): SagaDeps {
   return {
     orders: createOrdersRepository(deps.db.db, deps.clock),
     idempotency: createIdempotencyRepository(deps.db.db),
     clients: deps.clients,
+    activeUsers: deps.activeUsers,
     metrics: deps.metrics.orders,
     clock: deps.clock,
   };

@@ -24,6 +24,11 @@ export const configSchema = z
     /** Sagas younger than this belong to a request that may still be running; recovery leaves them alone. */
     RECOVERY_GRACE_MS: z.coerce.number().int().positive().default(10_000),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(24),
+    /**
+     * How long the order service trusts that a user is active before asking the user service again;
+     * a deactivated user can still order for at most this long. 0 asks on every order.
+     */
+    USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     /** How long a repeated request waits for the first one with the same Idempotency-Key. */
     IDEMPOTENCY_WAIT_MS: z.coerce.number().int().positive().default(10_000),
     /**

@@ -4,6 +4,7 @@ import { createDatabase, migrateToLatest } from "@ecom/db";
 import { serve } from "@ecom/lifecycle";
 import { createLogger } from "@ecom/observability";
 import { createApp, createSagaDeps } from "./app.ts";
+import { createActiveUserCache } from "./clients/active-user-cache.ts";
 import { createOrderClients } from "./clients/service-clients.ts";
 import { configSchema } from "./config.ts";
 import { crashAfterReserveHook } from "./fault-injection.ts";
@@ -34,7 +35,12 @@ const clients = createOrderClients({
   retries: config.DEPENDENCY_RETRIES,
   onCall: metrics.orders.dependencyCall,
 });
-const deps = { db: database, clock, clients, metrics };
+const activeUsers = createActiveUserCache({
+  ttlMs: config.USER_CACHE_TTL_MS,
+  maxEntries: 10_000,
+  now: () => Date.now(),
+});
+const deps = { db: database, clock, clients, activeUsers, metrics };
 
 const app = createApp({
   ...deps,

@@ -87,11 +87,16 @@ describe("the product service is down", () => {
 });
 
 describe("the user service is down", () => {
-  test("placing is 503 naming the user service, and nothing is written", async () => {
+  test("placing for a user not found active in the last few seconds is 503 naming the user service, and nothing is written", async () => {
     const p = await deps.createProduct(5, 10);
+    // Alice has ordered before, so the active-user cache may still vouch for her; Bob never has.
+    const bob = await deps.register();
     await deps.stopUsers();
     try {
-      const res = await place(orderBody([{ productId: p, quantity: 1 }]));
+      const res = await orders.call("POST", "/api/orders", {
+        token: bob.token,
+        body: orderBody([{ productId: p, quantity: 1 }]),
+      });
       expect(res.status).toBe(503);
       expect((res.body.error as Json).details).toEqual({ dependency: "user-service" });
     } finally {

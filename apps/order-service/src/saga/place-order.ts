@@ -144,7 +144,10 @@ async function awaitEarlierRequest(
 
 type PricedLine = { productId: string; productName: string; quantity: number; priceCents: number };
 
-/** Checks the owner is an active user and copies names and prices from the catalog (one getMany call). */
+/**
+ * Checks the owner is an active user (or was, within the active-user cache's few seconds) and copies
+ * names and prices from the catalog (one getMany call).
+ */
 async function priceLines(
   deps: SagaDeps,
   ctx: CallContext,
@@ -152,14 +155,7 @@ async function priceLines(
   ownerId: string,
   body: PlaceOrderBody,
 ): Promise<PricedLine[]> {
-  const owner = await deps.clients.users.withRequestId(ctx.requestId).getById.query({ id: ownerId });
-  if (!owner?.isActive) {
-    deps.metrics.orderRejected("user_inactive");
-    if (ownerId === principal.userId) throw new ForbiddenError("Your account is not active");
-    throw new ValidationFailedError("userId does not name an active user", [
-      { path: "userId", message: "no active user with this id" },
-    ]);
-  }
+  if (!deps.activeUsers.isKnownActive(ownerId)) await checkActive(deps, ctx, principal, ownerId);
 
   const catalog = await deps.clients.products
     .withRequestId(ctx.requestId)
@@ -191,6 +187,20 @@ async function priceLines(
     throw new InsufficientStockError(short);
   }
   return lines.map(({ stock: _, ...line }) => line);
+}
+
+/** Asks the user service whether the owner may order, and remembers a yes for a few seconds. */
+async function checkActive(deps: SagaDeps, ctx: CallContext, principal: Principal, ownerId: string) {
+  const owner = await deps.clients.users.withRequestId(ctx.requestId).getById.query({ id: ownerId });
+  if (owner?.isActive) {
+    deps.activeUsers.rememberActive(ownerId);
+    return;
+  }
+  deps.metrics.orderRejected("user_inactive");
+  if (ownerId === principal.userId) throw new ForbiddenError("Your account is not active");
+  throw new ValidationFailedError("userId does not name an active user", [
+    { path: "userId", message: "no active user with this id" },
+  ]);
 }
 
 /** Takes the stock under the order's id, then makes the order visible (or marks the saga failed). */

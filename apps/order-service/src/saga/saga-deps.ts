@@ -1,3 +1,4 @@
+import type { ActiveUserCache } from "../clients/active-user-cache.ts";
 import type { OrderClients } from "../clients/service-clients.ts";
 import type { OrderMetrics } from "../metrics/order-metrics.ts";
 import type { IdempotencyRepository } from "../repository/idempotency-repository.ts";
@@ -13,6 +14,7 @@ export type SagaDeps = {
   orders: OrdersRepository;
   idempotency: IdempotencyRepository;
   clients: OrderClients;
+  activeUsers: ActiveUserCache;
   metrics: OrderMetrics;
   clock: () => Date;
 };

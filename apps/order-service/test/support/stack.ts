@@ -13,6 +13,7 @@ import {
   startServiceProcess,
 } from "@ecom/test-harness";
 import { createApp, createSagaDeps } from "../../src/app.ts";
+import { createActiveUserCache } from "../../src/clients/active-user-cache.ts";
 import { createOrderClients } from "../../src/clients/service-clients.ts";
 import { createOrderServiceMetrics } from "../../src/metrics/service-metrics.ts";
 import { type RecoveryOptions, recoverSagas } from "../../src/saga/recover-sagas.ts";
@@ -185,7 +186,8 @@ export async function startOrderApp(
   });
   let now = Date.now();
   const clock = () => new Date(Math.max(Date.now(), now));
-  const core = { db: database, clock, clients, metrics };
+  const activeUsers = createActiveUserCache({ ttlMs: 5_000, maxEntries: 1_000, now: () => Date.now() });
+  const core = { db: database, clock, clients, activeUsers, metrics };
   const app = createApp({
     ...core,
     verifier: createTokenVerifier({ keySet: remoteKeySet(deps.jwksUrl), issuer: ISSUER }),
