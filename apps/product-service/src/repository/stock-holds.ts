@@ -1,3 +1,4 @@
+import type { mongo } from "mongoose";
 import type { ProductModel } from "../models/product-model.ts";
 
 export type Line = { productId: string; quantity: number };
@@ -17,8 +18,16 @@ type Stored = {
  * does not match is skipped, not an error, and the lines after it are still taken. Returns whether
  * every line was taken by this call; when not, see `heldBy` for which ones the order holds.
  */
-export async function takeHolds(products: ProductModel, orderId: string, lines: Line[]): Promise<boolean> {
-  const result = await products.bulkWrite<Stored>(
+export async function takeHolds(
+  products: ProductModel,
+  orderId: string,
+  lines: Line[],
+  now: Date,
+): Promise<boolean> {
+  // Through the driver with the `updatedAt` mongoose's timestamps would add: the filter and update are
+  // built here from validated input, so mongoose's per-operation casting would only cost CPU per order.
+  const collection = products.collection as unknown as mongo.Collection<Stored & { updatedAt: Date }>;
+  const result = await collection.bulkWrite(
     lines.map((line) => ({
       updateOne: {
         filter: {
@@ -27,7 +36,11 @@ export async function takeHolds(products: ProductModel, orderId: string, lines: 
           stock: { $gte: line.quantity },
           "holds.orderId": { $ne: orderId },
         },
-        update: { $inc: { stock: -line.quantity }, $push: { holds: { orderId, quantity: line.quantity } } },
+        update: {
+          $inc: { stock: -line.quantity },
+          $push: { holds: { orderId, quantity: line.quantity } },
+          $set: { updatedAt: now },
+        },
       },
     })),
     { ordered: true },
