@@ -8,7 +8,11 @@ export type ProcessSpec = {
 
 type LineSink = (label: string, line: string) => void;
 
-async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+/** Reads a stream and hands over each non-empty line as it completes. */
+export async function pumpLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
   const decoder = new TextDecoder();
   let partial = "";
   const reader = stream.getReader();

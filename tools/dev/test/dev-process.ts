@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@ecom/test-harness";
+import { pumpLines } from "../src/managed-process.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..", "..");
 
@@ -52,19 +53,7 @@ export function startDev(extraEnv: Record<string, string> = {}) {
   };
   const proc = Bun.spawn(["bun", "run", "dev"], { cwd: repoRoot, env, stdout: "pipe", stderr: "pipe" });
   const lines: string[] = [];
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    let partial = "";
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      partial += decoder.decode(value, { stream: true });
-      const parts = partial.split("\n");
-      partial = parts.pop() ?? "";
-      lines.push(...parts);
-    }
-  };
-  const output = Promise.all([pump(proc.stdout), pump(proc.stderr)]);
+  const collect = (line: string) => void lines.push(line);
+  const output = Promise.all([pumpLines(proc.stdout, collect), pumpLines(proc.stderr, collect)]);
   return { proc, ports, env, lines, output, gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}` };
 }
