@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createProduct, type Fixture, SERVICE_TOKEN, startFixture, trpcData } from "./support/fixture.ts";
+import {
+  createProduct,
+  type Fixture,
+  halfDoneReservation,
+  SERVICE_TOKEN,
+  startFixture,
+  trpcData,
+} from "./support/fixture.ts";
 
 type ReserveResult =
   | { ok: true; status: "reserved" }
@@ -247,32 +254,8 @@ describe("reserve / release", () => {
 });
 
 describe("recovery from a reserve that died mid-way", () => {
-  /** What a product service killed after taking the first line leaves behind. */
-  async function halfDoneReservation(leaseUntil: Date) {
-    const a = await createProduct(f, { stock: 10 });
-    const b = await createProduct(f, { stock: 10 });
-    const orderId = crypto.randomUUID();
-    const items = [
-      { productId: a.id, quantity: 2 },
-      { productId: b.id, quantity: 3 },
-    ];
-    await f.db.reservations.create({
-      _id: orderId,
-      status: "reserving",
-      items,
-      taken: [],
-      owner: crypto.randomUUID(),
-      leaseUntil,
-    });
-    await f.db.products.updateOne(
-      { _id: a.id },
-      { $inc: { stock: -2 }, $push: { holds: { orderId, quantity: 2 } } },
-    );
-    return { a, b, orderId, items };
-  }
-
   test("a retried reserve takes the record over and finishes it, taking each line once", async () => {
-    const { a, b, orderId, items } = await halfDoneReservation(new Date(Date.now() - 1000));
+    const { a, b, orderId, items } = await halfDoneReservation(f, new Date(Date.now() - 1000));
     expect(await reserve(orderId, items)).toEqual({ ok: true, status: "reserved" });
     expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([8, 7]);
     expect(await release(orderId)).toEqual({ status: "released" });
@@ -280,20 +263,20 @@ describe("recovery from a reserve that died mid-way", () => {
   });
 
   test("a release after the crash rolls back what was taken", async () => {
-    const { a, b, orderId, items } = await halfDoneReservation(new Date(Date.now() - 1000));
+    const { a, b, orderId, items } = await halfDoneReservation(f, new Date(Date.now() - 1000));
     expect(await release(orderId)).toEqual({ status: "released" });
     expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([10, 10]);
     expect(await reserve(orderId, items)).toMatchObject({ ok: false, reason: "RELEASED" });
   });
 
   test("getReservation settles an abandoned record as released", async () => {
-    const { a, orderId } = await halfDoneReservation(new Date(Date.now() - 1000));
+    const { a, orderId } = await halfDoneReservation(f, new Date(Date.now() - 1000));
     expect(await reservation(orderId)).toEqual({ status: "released" });
     expect(await stockOf(a.id)).toBe(10);
   });
 
   test("while the owner's lease is live, a retry waits for its outcome", async () => {
-    const { a, b, orderId, items } = await halfDoneReservation(new Date(Date.now() + 250));
+    const { a, b, orderId, items } = await halfDoneReservation(f, new Date(Date.now() + 250));
     const started = Date.now();
     const pending = reserve(orderId, items);
     // The "owner" finishes the second line and marks the reservation reserved.

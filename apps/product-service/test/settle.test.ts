@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createProduct, type Fixture, SERVICE_TOKEN, startFixture, trpcData } from "./support/fixture.ts";
+import {
+  createProduct,
+  type Fixture,
+  halfDoneReservation,
+  SERVICE_TOKEN,
+  startFixture,
+  trpcData,
+} from "./support/fixture.ts";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -106,26 +113,7 @@ describe("settle", () => {
   });
 
   test("a reserve abandoned mid-way is finished first, then settled", async () => {
-    const a = await createProduct(f, { stock: 10 });
-    const b = await createProduct(f, { stock: 10 });
-    const orderId = crypto.randomUUID();
-    const items = [
-      { productId: a.id, quantity: 2 },
-      { productId: b.id, quantity: 3 },
-    ];
-    // What a product service killed after taking the first line leaves behind, its lease expired.
-    await f.db.reservations.create({
-      _id: orderId,
-      status: "reserving",
-      items,
-      taken: [],
-      owner: crypto.randomUUID(),
-      leaseUntil: new Date(Date.now() - 1000),
-    });
-    await f.db.products.updateOne(
-      { _id: a.id },
-      { $inc: { stock: -2 }, $push: { holds: { orderId, quantity: 2 } } },
-    );
+    const { a, b, orderId } = await halfDoneReservation(f, new Date(Date.now() - 1000));
     expect(await settle(orderId)).toEqual({ status: "settled" });
     expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([8, 7]);
     expect([await holdsOf(a.id), await holdsOf(b.id)]).toEqual([[], []]);

@@ -111,3 +111,27 @@ export async function trpcData<T>(res: Response): Promise<T> {
   if (!json.result) throw new Error(`tRPC error ${res.status}: ${JSON.stringify(json.error)}`);
   return json.result.data;
 }
+
+/** What a product service killed after taking the first of two lines leaves behind. */
+export async function halfDoneReservation(f: Fixture, leaseUntil: Date) {
+  const a = await createProduct(f, { stock: 10 });
+  const b = await createProduct(f, { stock: 10 });
+  const orderId = crypto.randomUUID();
+  const items = [
+    { productId: a.id, quantity: 2 },
+    { productId: b.id, quantity: 3 },
+  ];
+  await f.db.reservations.create({
+    _id: orderId,
+    status: "reserving",
+    items,
+    taken: [],
+    owner: crypto.randomUUID(),
+    leaseUntil,
+  });
+  await f.db.products.updateOne(
+    { _id: a.id },
+    { $inc: { stock: -2 }, $push: { holds: { orderId, quantity: 2 } } },
+  );
+  return { a, b, orderId, items };
+}
