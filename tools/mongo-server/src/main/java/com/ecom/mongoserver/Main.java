@@ -3,8 +3,6 @@ package com.ecom.mongoserver;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -28,7 +26,7 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
 
     Options options = parse(args);
-    MongoBackend backend = options.memory() ? new MemoryBackend() : openH2(options.dataDir());
+    MongoBackend backend = options.memory() ? LookupBackends.memory() : openH2(options.dataDir());
     // mongoose 8 (MongoDB driver 6) refuses servers that report a wire version below 8.
     backend.version(ServerVersion.MONGO_5_0);
 
@@ -73,7 +71,7 @@ public final class Main {
 
   private static MongoBackend openH2(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
-    return new H2Backend(dataDir.resolve("mongo.mv.db").toString());
+    return LookupBackends.h2(dataDir.resolve("mongo.mv.db").toString());
   }
 
   private static Options parse(String[] args) {
