@@ -34,7 +34,12 @@ export async function startSystem(options: { logLevel: string; logDir: string; p
   mkdirSync(options.logDir, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), "ecom-bench-"));
   const postgres = await startPostgres();
-  const mongo = await startMongoServer({ memory: true });
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  const mongo = await startMongoServer({
+    memory: true,
+    jit: "peak",
+    ...(options.profileDir ? { flightRecording: join(options.profileDir, "mongo-server.jfr") } : {}),
+  });
   const [usersDb, ordersDb, ceilingDb] = await Promise.all([
     postgres.createDatabase("users_bench"),
     postgres.createDatabase("orders_bench"),

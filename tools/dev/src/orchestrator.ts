@@ -70,7 +70,7 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
     const dataDir = join(config.DEV_DATA_DIR, "mongo");
     mkdirSync(dataDir, { recursive: true });
     say(`starting the embedded mongo server (data in ${dataDir})`);
-    mongo = await startMongoServer({ dataDir });
+    mongo = await startMongoServer({ dataDir, jit: "peak" });
     databases.push(`Products: embedded mongo server at ${mongo.url} (data in ${dataDir})`);
   }
   databases.push(

@@ -15,7 +15,7 @@ export async function openConfiguredDatabase(
   if (env.MONGO_URL)
     return openDatabase({ url: env.MONGO_URL, dbName: env.MONGO_DB_NAME, clock: deps.clock });
   const dataDir = deps.embeddedDataDir;
-  const server = await startMongoServer({ dataDir });
+  const server = await startMongoServer({ dataDir, jit: "peak" });
   deps.logger.info("started embedded mongo server", { "server.port": server.port, dataDir });
   try {
     const db = await openDatabase({ url: server.url, dbName: env.MONGO_DB_NAME, clock: deps.clock });
