@@ -3,6 +3,7 @@ import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
 import { createServiceApp } from "@ecom/service-kit";
 import type { ActiveUserCache } from "./clients/active-user-cache.ts";
+import type { CatalogCache } from "./clients/catalog-cache.ts";
 import type { OrderClients } from "./clients/service-clients.ts";
 import type { OrderMetrics } from "./metrics/order-metrics.ts";
 import { createIdempotencyRepository } from "./repository/idempotency-repository.ts";
@@ -17,6 +18,7 @@ export type AppDeps = {
   clock: () => Date;
   clients: OrderClients;
   activeUsers: ActiveUserCache;
+  catalog: CatalogCache;
   verifier: TokenVerifier;
   logger: Logger;
   metrics: ServiceMetrics & { orders: OrderMetrics };
@@ -25,13 +27,14 @@ export type AppDeps = {
 
 /** The saga's collaborators, shared by the HTTP routes and the recovery loop. */
 export function createSagaDeps(
-  deps: Pick<AppDeps, "db" | "clock" | "clients" | "activeUsers" | "metrics">,
+  deps: Pick<AppDeps, "db" | "clock" | "clients" | "activeUsers" | "catalog" | "metrics">,
 ): SagaDeps {
   return {
     orders: createOrdersRepository(deps.db.db, deps.clock),
     idempotency: createIdempotencyRepository(deps.db.db),
     clients: deps.clients,
     activeUsers: deps.activeUsers,
+    catalog: deps.catalog,
     metrics: deps.metrics.orders,
     clock: deps.clock,
   };

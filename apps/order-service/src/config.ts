@@ -29,6 +29,12 @@ export const configSchema = z
      * a deactivated user can still order for at most this long. 0 asks on every order.
      */
     USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /**
+     * How long names, prices and last-seen stock of ordered products are reused before the catalog is
+     * read again. Never changes what an order records (the reservation checks price and name); a
+     * change made meanwhile costs one more round for the next order of that product. 0 reads every time.
+     */
+    CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     /** How long a repeated request waits for the first one with the same Idempotency-Key. */
     IDEMPOTENCY_WAIT_MS: z.coerce.number().int().positive().default(10_000),
     /**

@@ -5,6 +5,7 @@ import { serve } from "@ecom/lifecycle";
 import { createLogger } from "@ecom/observability";
 import { createApp, createSagaDeps } from "./app.ts";
 import { createActiveUserCache } from "./clients/active-user-cache.ts";
+import { createCatalogCache } from "./clients/catalog-cache.ts";
 import { createOrderClients } from "./clients/service-clients.ts";
 import { configSchema } from "./config.ts";
 import { crashAfterReserveHook } from "./fault-injection.ts";
@@ -40,7 +41,12 @@ const activeUsers = createActiveUserCache({
   maxEntries: 10_000,
   now: () => Date.now(),
 });
-const deps = { db: database, clock, clients, activeUsers, metrics };
+const catalog = createCatalogCache({
+  ttlMs: config.CATALOG_CACHE_TTL_MS,
+  maxEntries: 10_000,
+  now: () => Date.now(),
+});
+const deps = { db: database, clock, clients, activeUsers, catalog, metrics };
 
 const app = createApp({
   ...deps,

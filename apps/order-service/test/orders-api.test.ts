@@ -217,6 +217,72 @@ describe("catalog refusals", () => {
   });
 });
 
+// The order service reuses what it read about a product for later orders (catalog cache); the
+// reservation's price-and-name check keeps every order exact anyway.
+describe("a catalog that changed since the product was last ordered", () => {
+  const catalogReads = async () => {
+    const text = await (await orders.app.handle(new Request("http://localhost/metrics"))).text();
+    const match =
+      /dependency_call_duration_seconds_count\{service="product-service",procedure="getMany",outcome="success"\} (\d+)/.exec(
+        text,
+      );
+    return Number(match?.[1] ?? 0);
+  };
+
+  test("a product ordered a moment ago is priced without reading the catalog again", async () => {
+    const cup = await deps.createProduct(3, 10);
+    expect((await place(alice.token, orderBody([{ productId: cup, quantity: 1 }]))).status).toBe(201);
+    const before = await catalogReads();
+    const again = await place(bob.token, orderBody([{ productId: cup, quantity: 1 }]));
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ items: [{ price: 3 }] });
+    expect(await catalogReads()).toBe(before);
+  });
+
+  test("a new price and name are what the next order records", async () => {
+    const lamp = await deps.createProduct(10, 10, "Lamp");
+    const first = await place(alice.token, orderBody([{ productId: lamp, quantity: 1 }]));
+    expect(first.body).toMatchObject({ items: [{ productName: "Lamp", price: 10 }], totalAmount: 10 });
+    await deps.updateProduct(lamp, { price: 12.5, name: "Desk lamp" });
+    const before = await catalogReads();
+
+    const second = await place(alice.token, orderBody([{ productId: lamp, quantity: 2 }]));
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({
+      items: [{ productId: lamp, productName: "Desk lamp", quantity: 2, price: 12.5 }],
+      totalAmount: 25,
+    });
+    expect((await deps.product(lamp)).stock).toBe(7);
+    // Priced from the cache first, refused at the old price, then priced from one fresh read.
+    expect(await catalogReads()).toBe(before + 1);
+    const listed = await orders.call("GET", "/api/orders?page=1&limit=100", { token: alice.token });
+    const forLamp = (listed.body.items as { items: { productId: string }[] }[]).filter(
+      (o) => o.items[0]?.productId === lamp,
+    );
+    // The attempt refused at the old price is not an order.
+    expect(forLamp).toHaveLength(2);
+  });
+
+  test("a product deactivated since is 400 PRODUCT_UNAVAILABLE, nothing taken", async () => {
+    const chair = await deps.createProduct(40, 5);
+    expect((await place(alice.token, orderBody([{ productId: chair, quantity: 1 }]))).status).toBe(201);
+    await deps.deactivateProduct(chair);
+    const res = await place(alice.token, orderBody([{ productId: chair, quantity: 1 }]));
+    expect(res.status).toBe(400);
+    expect(errorCode(res.body)).toBe("PRODUCT_UNAVAILABLE");
+    expect((await deps.product(chair)).stock).toBe(4);
+  });
+
+  test("stock sold since is 400 INSUFFICIENT_STOCK with what is left now", async () => {
+    const vase = await deps.createProduct(8, 3);
+    expect((await place(alice.token, orderBody([{ productId: vase, quantity: 2 }]))).status).toBe(201);
+    const res = await place(bob.token, orderBody([{ productId: vase, quantity: 2 }]));
+    expect(res.status).toBe(400);
+    expect((res.body.error as Json).details).toEqual([{ productId: vase, requested: 2, available: 1 }]);
+    expect((await deps.product(vase)).stock).toBe(1);
+  });
+});
+
 describe("who sees what", () => {
   let aliceOrder: Json;
   beforeAll(async () => {

@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
-const reserve = async (orderId: string, items: { productId: string; quantity: number }[]) =>
+type Line = { productId: string; quantity: number; priceCents?: number; name?: string };
+const reserve = async (orderId: string, items: Line[]) =>
   trpcData<ReserveResult>(await f.trpc("mutation", "reserve", { orderId, items }));
 const release = async (orderId: string) =>
   trpcData<{ status: string }>(await f.trpc("mutation", "release", { orderId }));
@@ -245,11 +246,82 @@ describe("reserve / release", () => {
         ],
       },
       { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, price: 0 }] },
+      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, priceCents: 0 }] },
+      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, priceCents: 9.5 }] },
+      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, name: "" }] },
+      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, name: { $ne: "" } }] },
     ]) {
       expect((await f.trpc("mutation", "reserve", input)).status).toBe(400);
     }
     expect((await f.trpc("mutation", "release", { orderId: "nope" })).status).toBe(400);
     expect(await stockOf(a.id)).toBe(10);
+  });
+});
+
+describe("reserve at the caller's price and name", () => {
+  const patch = (id: string, body: Record<string, unknown>) =>
+    f.call("PATCH", `/api/products/${id}`, { token: f.adminToken, body });
+
+  test("a line sent with the current price and name is taken", async () => {
+    const a = await createProduct(f, { price: 19.99, stock: 4 });
+    const result = await reserve(crypto.randomUUID(), [
+      { productId: a.id, quantity: 3, priceCents: 1999, name: String(a.name) },
+    ]);
+    expect(result).toEqual({ ok: true, status: "reserved" });
+    expect(await stockOf(a.id)).toBe(1);
+  });
+
+  test("a price changed since the caller read it: CATALOG_CHANGED, no line taken, same answer on retry", async () => {
+    const a = await createProduct(f, { price: 19.99, stock: 4 });
+    const b = await createProduct(f, { price: 5, stock: 4 });
+    expect((await patch(a.id, { price: 21.5 })).status).toBe(200);
+    const orderId = crypto.randomUUID();
+    const items = [
+      { productId: b.id, quantity: 1, priceCents: 500, name: String(b.name) },
+      { productId: a.id, quantity: 2, priceCents: 1999, name: String(a.name) },
+    ];
+    const result = await reserve(orderId, items);
+    expect(result).toEqual({
+      ok: false,
+      reason: "CATALOG_CHANGED",
+      shortages: [{ productId: a.id, requested: 2, available: 4 }],
+    });
+    expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([4, 4]);
+    expect([await holdsOf(a.id), await holdsOf(b.id)]).toEqual([[], []]);
+    expect(await reserve(orderId, items)).toEqual(result);
+    expect(await reservation(orderId)).toEqual({ status: "released" });
+  });
+
+  test("a renamed product is a changed catalog too", async () => {
+    const a = await createProduct(f, { stock: 4 });
+    expect((await patch(a.id, { name: "Renamed mug" })).status).toBe(200);
+    const result = await reserve(crypto.randomUUID(), [
+      { productId: a.id, quantity: 1, priceCents: Math.round(a.price * 100), name: String(a.name) },
+    ]);
+    expect(result).toMatchObject({ ok: false, reason: "CATALOG_CHANGED" });
+    expect(await stockOf(a.id)).toBe(4);
+  });
+
+  test("an unavailable product is reported before a changed price, a changed price before a shortage", async () => {
+    const changed = await createProduct(f, { price: 3, stock: 9 });
+    const short = await createProduct(f, { price: 3, stock: 1 });
+    const inactive = await createProduct(f, { price: 3, stock: 9, isActive: false });
+    await patch(changed.id, { price: 4 });
+    const line = (id: string, quantity: number) => ({ productId: id, quantity, priceCents: 300 });
+
+    const first = await reserve(crypto.randomUUID(), [
+      line(changed.id, 1),
+      line(short.id, 2),
+      line(inactive.id, 1),
+    ]);
+    expect(first).toMatchObject({ reason: "PRODUCT_UNAVAILABLE", shortages: [{ productId: inactive.id }] });
+    const second = await reserve(crypto.randomUUID(), [line(changed.id, 1), line(short.id, 2)]);
+    expect(second).toEqual({
+      ok: false,
+      reason: "CATALOG_CHANGED",
+      shortages: [{ productId: changed.id, requested: 1, available: 9 }],
+    });
+    expect([await stockOf(changed.id), await stockOf(short.id)]).toEqual([9, 1]);
   });
 });
 

@@ -52,7 +52,11 @@ class RequestInProgressError extends AppError {
   }
 }
 
-/** Another request kept taking the key and failing; after this many rounds the caller should retry. */
+/**
+ * Rounds of one request: a round ends early when a concurrent request with the same key won the insert,
+ * or when the catalog changed a price or name since the order was priced. After this many the caller
+ * should retry.
+ */
 const MAX_ROUNDS = 5;
 
 /**
@@ -88,7 +92,9 @@ async function runSaga(
   const key = input.idempotencyKey;
   const hash = key ? requestHash(body) : "";
 
+  let catalogKeptChanging = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    catalogKeptChanging = false;
     if (key) {
       const earlier = await awaitEarlierRequest(deps, options, principal.userId, key, hash);
       if (earlier) return { order: earlier, replayed: true };
@@ -107,8 +113,12 @@ async function runSaga(
     // A concurrent request with the same key won the insert: replay (or wait for) that one instead.
     if (!inserted) continue;
     const order = await reserve(deps, options, orderId, lines, ctx);
+    // Priced with a name or price the catalog no longer has: price again from a fresh read.
+    catalogKeptChanging = order === CATALOG_CHANGED;
+    if (order === CATALOG_CHANGED) continue;
     return { order, replayed: false };
   }
+  if (catalogKeptChanging) throw new DependencyUnavailableError("product-service");
   throw new RequestInProgressError();
 }
 
@@ -146,7 +156,9 @@ type PricedLine = { productId: string; productName: string; quantity: number; pr
 
 /**
  * Checks the owner is an active user (or was, within the active-user cache's few seconds) and copies
- * names and prices from the catalog (one getMany call).
+ * names and prices from the catalog: from the catalog cache when it knows every product as active and
+ * in stock, else from one getMany call (whose answer is cached). The reservation later takes each line
+ * only at the price and name copied here.
  */
 async function priceLines(
   deps: SagaDeps,
@@ -157,9 +169,7 @@ async function priceLines(
 ): Promise<PricedLine[]> {
   if (!deps.activeUsers.isKnownActive(ownerId)) await checkActive(deps, ctx, principal, ownerId);
 
-  const catalog = await deps.clients.products
-    .withRequestId(ctx.requestId)
-    .getMany.query({ ids: body.items.map((i) => i.productId) });
+  const catalog = deps.catalog.lookup(body.items) ?? (await readCatalog(deps, ctx, body));
   const byId = new Map(catalog.map((p) => [p.id, p]));
   const lines: (PricedLine & { stock: number })[] = [];
   const unavailable: { productId: string }[] = [];
@@ -189,6 +199,14 @@ async function priceLines(
   return lines.map(({ stock: _, ...line }) => line);
 }
 
+async function readCatalog(deps: SagaDeps, ctx: CallContext, body: PlaceOrderBody) {
+  const catalog = await deps.clients.products
+    .withRequestId(ctx.requestId)
+    .getMany.query({ ids: body.items.map((i) => i.productId) });
+  deps.catalog.remember(catalog);
+  return catalog;
+}
+
 /** Asks the user service whether the owner may order, and remembers a yes for a few seconds. */
 async function checkActive(deps: SagaDeps, ctx: CallContext, principal: Principal, ownerId: string) {
   const owner = await deps.clients.users.withRequestId(ctx.requestId).getById.query({ id: ownerId });
@@ -203,17 +221,29 @@ async function checkActive(deps: SagaDeps, ctx: CallContext, principal: Principa
   ]);
 }
 
-/** Takes the stock under the order's id, then makes the order visible (or marks the saga failed). */
+const CATALOG_CHANGED = Symbol("catalog changed");
+
+/**
+ * Takes the stock under the order's id at the lines' prices and names, then makes the order visible,
+ * or marks the saga failed: with an error, or with CATALOG_CHANGED when some line's price or name is
+ * no longer the catalog's (the caller prices again).
+ */
 async function reserve(
   deps: SagaDeps,
   options: PlaceOrderOptions,
   orderId: string,
   lines: PricedLine[],
   ctx: CallContext,
-): Promise<OrderRecord> {
+): Promise<OrderRecord | typeof CATALOG_CHANGED> {
+  const items = lines.map((l) => ({
+    productId: l.productId,
+    quantity: l.quantity,
+    priceCents: l.priceCents,
+    name: l.productName,
+  }));
   const result = await deps.clients.products
     .withRequestId(ctx.requestId)
-    .reserve.mutate({ orderId, items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) })
+    .reserve.mutate({ orderId, items })
     .catch((error: unknown) => {
       // The reservation may or may not have happened; the saga stays "reserving" and recovery asks.
       ctx.log.warn("reserve did not answer; saga left for recovery", { "order.id": orderId });
@@ -234,7 +264,11 @@ async function reserve(
 
   await deps.orders.markFailed(orderId);
   ctx.log.info("order refused by the catalog", { "order.id": orderId, reason: result.reason });
+  // What the cache said about these products just proved wrong or stale: the next order reads them.
+  deps.catalog.forget(lines.map((l) => l.productId));
   switch (result.reason) {
+    case "CATALOG_CHANGED":
+      return CATALOG_CHANGED;
     case "INSUFFICIENT_STOCK":
       deps.metrics.orderRejected("insufficient_stock");
       throw new InsufficientStockError(result.shortages);

@@ -1,4 +1,5 @@
 import type { ActiveUserCache } from "../clients/active-user-cache.ts";
+import type { CatalogCache } from "../clients/catalog-cache.ts";
 import type { OrderClients } from "../clients/service-clients.ts";
 import type { OrderMetrics } from "../metrics/order-metrics.ts";
 import type { IdempotencyRepository } from "../repository/idempotency-repository.ts";
@@ -15,6 +16,7 @@ export type SagaDeps = {
   idempotency: IdempotencyRepository;
   clients: OrderClients;
   activeUsers: ActiveUserCache;
+  catalog: CatalogCache;
   metrics: OrderMetrics;
   clock: () => Date;
 };

@@ -14,6 +14,7 @@ import {
 } from "@ecom/test-harness";
 import { createApp, createSagaDeps } from "../../src/app.ts";
 import { createActiveUserCache } from "../../src/clients/active-user-cache.ts";
+import { createCatalogCache } from "../../src/clients/catalog-cache.ts";
 import { createOrderClients } from "../../src/clients/service-clients.ts";
 import { createOrderServiceMetrics } from "../../src/metrics/service-metrics.ts";
 import { type RecoveryOptions, recoverSagas } from "../../src/saga/recover-sagas.ts";
@@ -129,6 +130,16 @@ export async function startDependencies() {
       return (await res.json()) as { stock: number; price: number; isActive: boolean };
     },
 
+    /** Changes a product's price or name through the admin API. */
+    async updateProduct(id: string, changes: { price?: number; name?: string }) {
+      const res = await fetch(`${this.productUrl}/api/products/${id}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify(changes),
+      });
+      if (res.status !== 200) throw new Error(`update product failed: ${res.status} ${await res.text()}`);
+    },
+
     async deactivateProduct(id: string) {
       const res = await fetch(`${this.productUrl}/api/products/${id}`, {
         method: "DELETE",
@@ -187,7 +198,8 @@ export async function startOrderApp(
   let now = Date.now();
   const clock = () => new Date(Math.max(Date.now(), now));
   const activeUsers = createActiveUserCache({ ttlMs: 5_000, maxEntries: 1_000, now: () => Date.now() });
-  const core = { db: database, clock, clients, activeUsers, metrics };
+  const catalog = createCatalogCache({ ttlMs: 30_000, maxEntries: 1_000, now: () => Date.now() });
+  const core = { db: database, clock, clients, activeUsers, catalog, metrics };
   const app = createApp({
     ...core,
     verifier: createTokenVerifier({ keySet: remoteKeySet(deps.jwksUrl), issuer: ISSUER }),

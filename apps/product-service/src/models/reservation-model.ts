@@ -14,6 +14,9 @@ const itemSchema = new Schema(
   {
     productId: { type: String, required: true },
     quantity: { type: Number, required: true },
+    /** The price and name the line may be taken at (see `reserveLine`); absent when any will do. */
+    priceCents: { type: Number },
+    name: { type: String },
   },
   { _id: false },
 );

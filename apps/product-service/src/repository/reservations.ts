@@ -62,7 +62,8 @@ const RESERVED: ReserveResult = { ok: true, status: "reserved" };
  * Round trips (the embedded mongo server runs one command at a time, so each one counts): a reserve
  * that succeeds is three commands: create the record, one ordered bulk write with every line's
  * conditional take, `finish`. There is no separate "are the products active" query, because each take
- * matches only an active product with enough stock; a line that did not match is explained afterwards,
+ * matches only an active product with enough stock (and, when the line names them, the price and name
+ * the caller priced it with); a line that did not match is explained afterwards,
  * on the failure path only (which lines does this order already hold, i.e. a resumed call; then give
  * everything back and read the products once to tell PRODUCT_UNAVAILABLE from INSUFFICIENT_STOCK).
  * Nor is each taken line written to the record as it goes: resume and rollback never read such a
@@ -109,14 +110,18 @@ export function reservationRepository(deps: Deps) {
 
   /**
    * Some line was not taken (`refused`): gives back whatever this order holds, then reads the products
-   * once to answer PRODUCT_UNAVAILABLE (missing or inactive; checked first) or INSUFFICIENT_STOCK with
-   * every short line. Only the failure path pays for this read.
+   * once to answer, in this order: PRODUCT_UNAVAILABLE (missing or inactive), CATALOG_CHANGED (a line's
+   * price or name is no longer the one it was sent with: the caller re-prices, and may then still be
+   * short) or INSUFFICIENT_STOCK with every short line. Only the failure path pays for this read.
    */
   async function refuse(record: Stored, owner: string, refused: Line[]): Promise<ReserveResult> {
     await returnAll(products, record._id, record.items);
     const found = await products
-      .find({ _id: { $in: record.items.map((l) => l.productId) } }, { stock: 1, isActive: 1 })
-      .lean<{ _id: string; stock: number; isActive: boolean }[]>();
+      .find(
+        { _id: { $in: record.items.map((l) => l.productId) } },
+        { stock: 1, isActive: 1, priceCents: 1, name: 1 },
+      )
+      .lean<{ _id: string; stock: number; isActive: boolean; priceCents: number; name: string }[]>();
     const byId = new Map(found.map((p) => [p._id, p]));
     const unavailable = record.items.filter((l) => !byId.get(l.productId)?.isActive);
     if (unavailable.length > 0)
@@ -125,6 +130,24 @@ export function reservationRepository(deps: Deps) {
         owner,
         "PRODUCT_UNAVAILABLE",
         unavailable.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
+      );
+    const changed = record.items.filter((l) => {
+      const product = byId.get(l.productId);
+      return (
+        (l.priceCents !== undefined && l.priceCents !== product?.priceCents) ||
+        (l.name !== undefined && l.name !== product?.name)
+      );
+    });
+    if (changed.length > 0)
+      return fail(
+        record,
+        owner,
+        "CATALOG_CHANGED",
+        changed.map((l) => ({
+          productId: l.productId,
+          requested: l.quantity,
+          available: byId.get(l.productId)?.stock ?? 0,
+        })),
       );
     const shortages = record.items
       .map((l) => ({

@@ -1,20 +1,29 @@
 import type { mongo } from "mongoose";
 import type { ProductModel } from "../models/product-model.ts";
 
-export type Line = { productId: string; quantity: number };
+/** A line of an order; `priceCents` and `name`, when set, must still be the product's for a take. */
+export type Line = {
+  productId: string;
+  quantity: number;
+  priceCents?: number | undefined;
+  name?: string | undefined;
+};
 
 /** The fields a take reads and writes, as stored (the model's own type wraps holds as subdocuments). */
 type Stored = {
   _id: string;
   isActive: boolean;
   stock: number;
+  priceCents: number;
+  name: string;
   holds: { orderId: string; quantity: number }[];
 };
 
 /**
  * Takes each line for `orderId`, one atomic single-document update per line, sent as one ordered bulk
- * write (one round trip). A line is taken only when enough stock is left, the product is active and
- * this order holds nothing on it yet (so a resumed or repeated call can never take twice); a line that
+ * write (one round trip). A line is taken only when enough stock is left, the product is active, its
+ * price and name are still the line's (when the line names them) and this order holds nothing on it
+ * yet (so a resumed or repeated call can never take twice); a line that
  * does not match is skipped, not an error, and the lines after it are still taken. Returns whether
  * every line was taken by this call; when not, see `heldBy` for which ones the order holds.
  */
@@ -34,6 +43,8 @@ export async function takeHolds(
           _id: line.productId,
           isActive: true,
           stock: { $gte: line.quantity },
+          ...(line.priceCents === undefined ? {} : { priceCents: line.priceCents }),
+          ...(line.name === undefined ? {} : { name: line.name }),
           "holds.orderId": { $ne: orderId },
         },
         update: {

@@ -1,9 +1,21 @@
 import { z } from "zod";
 
+/**
+ * A line to reserve. `priceCents` and `name`, when given, are what the caller priced the order with:
+ * the line is then taken only while the catalog still says exactly that, so an order never records a
+ * price or name that was no longer current when its stock was taken (else `CATALOG_CHANGED`).
+ */
+export const reserveLine = z.strictObject({
+  productId: z.uuid(),
+  quantity: z.int().min(1).max(1_000_000),
+  priceCents: z.int().min(1).optional(),
+  name: z.string().min(1).max(200).optional(),
+});
+
 export const reserveInput = z.strictObject({
   orderId: z.uuid(),
   items: z
-    .array(z.strictObject({ productId: z.uuid(), quantity: z.int().min(1).max(1_000_000) }))
+    .array(reserveLine)
     .min(1)
     .max(100)
     .refine(
@@ -16,7 +28,13 @@ export type ReserveInput = z.infer<typeof reserveInput>;
 export const shortage = z.object({ productId: z.string(), requested: z.int(), available: z.int() });
 export type Shortage = z.infer<typeof shortage>;
 
-export const failureReason = z.enum(["INSUFFICIENT_STOCK", "PRODUCT_UNAVAILABLE", "RELEASED"]);
+/** `CATALOG_CHANGED`: some line's price or name is no longer the one the caller sent; re-price and retry. */
+export const failureReason = z.enum([
+  "INSUFFICIENT_STOCK",
+  "PRODUCT_UNAVAILABLE",
+  "CATALOG_CHANGED",
+  "RELEASED",
+]);
 export type FailureReason = z.infer<typeof failureReason>;
 
 export type ReserveResult =
