@@ -27,10 +27,10 @@ afterAll(async () => {
   await deps?.stop();
 });
 
-type ProductDoc = { _id: string; holds?: { orderId: string; quantity: number }[] };
+type ProductDoc = { _id: string; holdsByOrder?: Record<string, number> };
 const holdersOf = async (productId: string) =>
-  (await catalog.collection<ProductDoc>("products").findOne({ _id: productId }))?.holds?.map(
-    (h) => h.orderId,
+  Object.keys(
+    (await catalog.collection<ProductDoc>("products").findOne({ _id: productId }))?.holdsByOrder ?? {},
   );
 
 const setStatus = (id: string, status: string) =>

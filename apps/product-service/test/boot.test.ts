@@ -124,7 +124,7 @@ describe("openConfiguredDatabase", () => {
         { MONGO_URL: undefined, MONGO_DB_NAME: "products_db" },
         { clock: systemClock, logger: silent, embeddedDataDir: dataDir },
       );
-      await db.ensureIndexes();
+      await db.prepare();
       await db.ping();
       await db.close();
       await expect(db.ping()).rejects.toThrow();

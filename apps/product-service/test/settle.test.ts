@@ -26,7 +26,7 @@ const reservation = async (orderId: string) =>
   trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
 const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
 const holdsOf = async (id: string) =>
-  (await f.db.products.findById(id).select("+holds").lean())?.holds.map((h) => h.orderId);
+  Object.keys((await f.db.products.collection.findOne({ _id: id as never }))?.holdsByOrder ?? {});
 
 /** Two products with stock 10, an order holding 2 and 3 of them, and another order holding 1 of each. */
 async function reservedOrder() {

@@ -7,17 +7,33 @@ import type { ProductView } from "../schemas/product.ts";
 const isInteger = { validator: Number.isInteger, message: "{PATH} must be an integer" };
 
 /**
- * Stock an order holds on this product. The hold is written in the same single-document update that
- * takes the stock (and removed in the one that gives it back), so "stock taken" and "who took it" can
- * never disagree, whatever crashes in between; it also makes taking and giving back idempotent per order.
+ * Stock the orders hold on this product, order id → quantity. A hold is written in the same
+ * single-document update that takes the stock (and removed in the one that gives it back), so "stock
+ * taken" and "who took it" can never disagree, whatever crashes in between; it also makes taking and
+ * giving back idempotent per order. Keyed by order id rather than a list, so testing and changing one
+ * order's hold does not walk every other open order's (see `repository/stock-holds.ts`).
  */
-const holdSchema = new Schema(
-  {
-    orderId: { type: String, required: true },
-    quantity: { type: Number, required: true, min: 1, validate: isInteger },
-  },
-  { _id: false },
-);
+const holdsByOrderField = {
+  type: Map,
+  of: { type: Number, min: 1, validate: isInteger },
+  default: () => new Map(),
+  select: false,
+};
+
+/**
+ * The same holds as earlier versions stored them, a list; still honoured, and moved into
+ * `holdsByOrder` at start (`db/convert-list-holds.ts`), so it is empty or absent once converted.
+ */
+const legacyHoldsField = {
+  type: [
+    new Schema(
+      { orderId: { type: String, required: true }, quantity: { type: Number, required: true } },
+      { _id: false },
+    ),
+  ],
+  default: undefined,
+  select: false,
+};
 
 /** Mirrors the REST schema in `schemas/product.ts`; money is kept as integer cents. */
 export function productSchema(clock: Clock) {
@@ -32,7 +48,8 @@ export function productSchema(clock: Clock) {
       images: { type: [String], default: [] },
       tags: { type: [{ type: String, trim: true, lowercase: true }], default: [] },
       isActive: { type: Boolean, default: true },
-      holds: { type: [holdSchema], default: [], select: false },
+      holdsByOrder: holdsByOrderField,
+      holds: legacyHoldsField,
     },
     {
       collection: "products",

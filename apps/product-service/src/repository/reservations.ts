@@ -115,7 +115,7 @@ export function reservationRepository(deps: Deps) {
    * short) or INSUFFICIENT_STOCK with every short line. Only the failure path pays for this read.
    */
   async function refuse(record: Stored, owner: string, refused: Line[]): Promise<ReserveResult> {
-    await returnAll(products, record._id, record.items);
+    await returnAll(products, record._id, record.items, clock.now());
     const found = await products
       .find(
         { _id: { $in: record.items.map((l) => l.productId) } },
@@ -229,7 +229,7 @@ export function reservationRepository(deps: Deps) {
         $unset: { owner: 1, leaseUntil: 1 },
       },
     );
-    if (updated) await returnAll(products, record._id, record.items);
+    if (updated) await returnAll(products, record._id, record.items, clock.now());
     return updated !== null;
   }
 
@@ -248,7 +248,7 @@ export function reservationRepository(deps: Deps) {
       }
       if (record.status === "released") {
         // Normally a no-op; finishes a give-back that an earlier release was cut off in.
-        await returnAll(products, orderId, record.items);
+        await returnAll(products, orderId, record.items, clock.now());
         return { status: "already_released" };
       }
       // Shipped: the stock is sold, never given back.
@@ -259,7 +259,7 @@ export function reservationRepository(deps: Deps) {
           { $set: { status: "released", taken: [] } },
         );
         if (!won) continue;
-        await returnAll(products, orderId, record.items);
+        await returnAll(products, orderId, record.items, clock.now());
         return { status: "released" };
       }
       if (await abandon(record)) return { status: "released" };
@@ -274,7 +274,7 @@ export function reservationRepository(deps: Deps) {
       if (record.status === "released") return { status: "released" };
       if (record.status === "settled") {
         // Normally a no-op; finishes the drops of a settle that was cut off after the flip.
-        await dropHolds(products, orderId, record.items);
+        await dropHolds(products, orderId, record.items, clock.now());
         return { status: "already_settled" };
       }
       if (record.status === "reserved") {
@@ -283,7 +283,7 @@ export function reservationRepository(deps: Deps) {
           { $set: { status: "settled", taken: [] } },
         );
         if (!won) continue;
-        await dropHolds(products, orderId, record.items);
+        await dropHolds(products, orderId, record.items, clock.now());
         return { status: "settled" };
       }
       // An abandoned reserve: finish it first (the order side only settles what it saw reserved).

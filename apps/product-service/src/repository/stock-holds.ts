@@ -9,34 +9,68 @@ export type Line = {
   name?: string | undefined;
 };
 
-/** The fields a take reads and writes, as stored (the model's own type wraps holds as subdocuments). */
+/**
+ * The fields the holds code reads and writes, as stored. `holdsByOrder` maps an order id to the
+ * quantity it holds; `holds` is the older list form, which earlier versions write and which is still
+ * honoured until `convertListHolds` has moved it into the map (see product-model.ts).
+ */
 type Stored = {
   _id: string;
   isActive: boolean;
   stock: number;
   priceCents: number;
   name: string;
+  holdsByOrder: Record<string, number>;
   holds: { orderId: string; quantity: number }[];
+  updatedAt: Date;
 };
+
+/*
+ * Every function here goes through the driver and sets the `updatedAt` mongoose's timestamps would
+ * add: filters and updates are built from validated input, so mongoose's per-operation casting would
+ * only cost CPU on every order.
+ */
+const collectionOf = (products: ProductModel) => products.collection as unknown as mongo.Collection<Stored>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The field holding `orderId`'s quantity. Order ids become field names, so anything but a UUID (a dot
+ * or a leading `$` would address another field) is refused even though the tRPC input already checks.
+ */
+function holdField(orderId: string): `holdsByOrder.${string}` {
+  if (!UUID.test(orderId)) throw new Error(`not an order id: ${JSON.stringify(orderId)}`);
+  return `holdsByOrder.${orderId}`;
+}
+
+/** Matches a product on which `orderId` holds stock (`quantity` of it, when given), in either form. */
+function holdsFor(orderId: string, quantity?: number) {
+  const field = holdField(orderId);
+  return quantity === undefined
+    ? { $or: [{ [field]: { $exists: true } }, { "holds.orderId": orderId }] }
+    : { $or: [{ [field]: quantity }, { holds: { $elemMatch: { orderId, quantity } } }] };
+}
+
+/** Removes `orderId`'s hold in either form; the missing one is a no-op. */
+function unsetHold(orderId: string, now: Date) {
+  return {
+    $unset: { [holdField(orderId)]: "" as const },
+    $pull: { holds: { orderId } },
+    $set: { updatedAt: now },
+  };
+}
 
 /**
  * Takes each line for `orderId`, one atomic single-document update per line, sent as one ordered bulk
  * write (one round trip). A line is taken only when enough stock is left, the product is active, its
  * price and name are still the line's (when the line names them) and this order holds nothing on it
- * yet (so a resumed or repeated call can never take twice); a line that
- * does not match is skipped, not an error, and the lines after it are still taken. Returns whether
- * every line was taken by this call; when not, see `heldBy` for which ones the order holds.
+ * yet (so a resumed or repeated call can never take twice); a line that does not match is skipped,
+ * not an error, and the lines after it are still taken. Returns whether every line was taken by this
+ * call; when not, see `heldBy` for which ones the order holds.
  */
-export async function takeHolds(
-  products: ProductModel,
-  orderId: string,
-  lines: Line[],
-  now: Date,
-): Promise<boolean> {
-  // Through the driver with the `updatedAt` mongoose's timestamps would add: the filter and update are
-  // built here from validated input, so mongoose's per-operation casting would only cost CPU per order.
-  const collection = products.collection as unknown as mongo.Collection<Stored & { updatedAt: Date }>;
-  const result = await collection.bulkWrite(
+export async function takeHolds(products: ProductModel, orderId: string, lines: Line[], now: Date) {
+  const field = holdField(orderId);
+  const result = await collectionOf(products).bulkWrite(
     lines.map((line) => ({
       updateOne: {
         filter: {
@@ -45,13 +79,11 @@ export async function takeHolds(
           stock: { $gte: line.quantity },
           ...(line.priceCents === undefined ? {} : { priceCents: line.priceCents }),
           ...(line.name === undefined ? {} : { name: line.name }),
+          [field]: { $exists: false },
+          // Empty once converted, so this costs nothing; it guards holds an earlier version wrote.
           "holds.orderId": { $ne: orderId },
         },
-        update: {
-          $inc: { stock: -line.quantity },
-          $push: { holds: { orderId, quantity: line.quantity } },
-          $set: { updatedAt: now },
-        },
+        update: { $inc: { stock: -line.quantity }, $set: { [field]: line.quantity, updatedAt: now } },
       },
     })),
     { ordered: true },
@@ -60,29 +92,25 @@ export async function takeHolds(
 }
 
 /** Gives back what `orderId` holds on the product, in the same update that removes the hold: at most once. */
-export async function returnHold(products: ProductModel, orderId: string, line: Line): Promise<boolean> {
-  const result = await products.updateOne(
-    { _id: line.productId, holds: { $elemMatch: { orderId, quantity: line.quantity } } },
-    { $inc: { stock: line.quantity }, $pull: { holds: { orderId } } },
+async function returnHold(products: ProductModel, orderId: string, line: Line, now: Date) {
+  const update = unsetHold(orderId, now);
+  await collectionOf(products).updateOne(
+    { _id: line.productId, ...holdsFor(orderId, line.quantity) },
+    { ...update, $inc: { stock: line.quantity } },
   );
-  return result.modifiedCount === 1;
 }
 
 /** The ids among `productIds` on which `orderId` holds stock. */
-export async function heldBy(
-  products: ProductModel,
-  orderId: string,
-  productIds: string[],
-): Promise<Set<string>> {
-  const held = await products
-    .find({ _id: { $in: productIds }, "holds.orderId": orderId }, { _id: 1 })
-    .lean<{ _id: string }[]>();
+export async function heldBy(products: ProductModel, orderId: string, productIds: string[]) {
+  const held = await collectionOf(products)
+    .find({ _id: { $in: productIds }, ...holdsFor(orderId) }, { projection: { _id: 1 } })
+    .toArray();
   return new Set(held.map((p) => p._id));
 }
 
 /** Idempotent: lines this order does not hold are left alone. */
-export async function returnAll(products: ProductModel, orderId: string, lines: Line[]): Promise<void> {
-  for (const line of lines) await returnHold(products, orderId, line);
+export async function returnAll(products: ProductModel, orderId: string, lines: Line[], now: Date) {
+  for (const line of lines) await returnHold(products, orderId, line, now);
 }
 
 /**
@@ -90,9 +118,9 @@ export async function returnAll(products: ProductModel, orderId: string, lines: 
  * product documents do not grow with every order ever placed. Idempotent: a product without the hold
  * is left alone, so a settle cut off half-way is finished by repeating it.
  */
-export async function dropHolds(products: ProductModel, orderId: string, lines: Line[]): Promise<void> {
-  await products.updateMany(
-    { _id: { $in: lines.map((l) => l.productId) }, "holds.orderId": orderId },
-    { $pull: { holds: { orderId } } },
+export async function dropHolds(products: ProductModel, orderId: string, lines: Line[], now: Date) {
+  await collectionOf(products).updateMany(
+    { _id: { $in: lines.map((l) => l.productId) }, ...holdsFor(orderId) },
+    unsetHold(orderId, now),
   );
 }

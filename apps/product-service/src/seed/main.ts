@@ -12,7 +12,7 @@ const env = loadConfigOrExit(productServiceEnv);
 const logger = createLogger({ service: "product-service", level: env.LOG_LEVEL });
 const db = await openConfiguredDatabase(env, { clock: systemClock, logger, embeddedDataDir });
 try {
-  await db.ensureIndexes();
+  await db.prepare();
   const result = await seedCatalog(db.products, demoCatalog, systemClock.now());
   logger.info("seeded demo catalog", result);
 } finally {

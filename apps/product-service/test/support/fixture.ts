@@ -34,7 +34,7 @@ export type Fixture = {
 export async function startFixture(options: { leaseMs?: number } = {}): Promise<Fixture> {
   const mongo = await startMongo();
   const db = await openDatabase({ url: mongo.url, clock: systemClock });
-  await db.ensureIndexes();
+  await db.prepare();
   const issuer = await createTestIssuer();
   const app = createApp({
     db,
@@ -129,9 +129,9 @@ export async function halfDoneReservation(f: Fixture, leaseUntil: Date) {
     owner: crypto.randomUUID(),
     leaseUntil,
   });
-  await f.db.products.updateOne(
-    { _id: a.id },
-    { $inc: { stock: -2 }, $push: { holds: { orderId, quantity: 2 } } },
+  await f.db.products.collection.updateOne(
+    { _id: a.id as never },
+    { $inc: { stock: -2 }, $set: { [`holdsByOrder.${orderId}`]: 2 } },
   );
   return { a, b, orderId, items };
 }
