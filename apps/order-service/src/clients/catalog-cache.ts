@@ -13,7 +13,7 @@ export type CatalogProduct = inferRouterOutputs<ProductRouter>["getMany"][number
  * `ttlMs` 0 turns it off; at most `maxEntries` products are kept (the least recently stored go first).
  */
 export type CatalogCache = {
-  /** Every product of `ids` if all are known, fresh, active and in stock for `quantities`; else undefined. */
+  /** The product of every line, in line order, if each is known, fresh, active and has the quantity; else undefined. */
   lookup(items: { productId: string; quantity: number }[]): CatalogProduct[] | undefined;
   remember(products: CatalogProduct[]): void;
   forget(ids: string[]): void;
