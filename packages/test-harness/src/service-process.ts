@@ -1,3 +1,4 @@
+import { pumpLines } from "@ecom/stream-lines";
 import type { Subprocess } from "bun";
 
 export type ServiceProcess = {
@@ -25,21 +26,9 @@ export async function startServiceProcess(options: {
     stderr: "pipe",
   });
   const collected: string[] = [];
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    let buffer = "";
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value: chunk } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(chunk, { stream: true });
-      const parts = buffer.split("\n");
-      buffer = parts.pop() ?? "";
-      collected.push(...parts.filter(Boolean));
-    }
-  };
-  void drain(proc.stdout);
-  void drain(proc.stderr);
+  const collect = (line: string) => collected.push(line);
+  void pumpLines(proc.stdout, collect);
+  void pumpLines(proc.stderr, collect);
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {

@@ -1,3 +1,4 @@
+import { pumpLines } from "@ecom/stream-lines";
 import type { Subprocess } from "bun";
 
 export type ProcessSpec = {
@@ -7,25 +8,6 @@ export type ProcessSpec = {
 };
 
 type LineSink = (label: string, line: string) => void;
-
-/** Reads a stream and hands over each non-empty line as it completes. */
-export async function pumpLines(
-  stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  let partial = "";
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    partial += decoder.decode(value, { stream: true });
-    const lines = partial.split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) if (line) onLine(line);
-  }
-  if (partial) onLine(partial);
-}
 
 /**
  * One child `bun` process that can be stopped (SIGTERM, then SIGKILL after the timeout) and

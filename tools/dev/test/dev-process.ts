@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pumpLines } from "@ecom/stream-lines";
 import { freePort } from "@ecom/test-harness";
-import { pumpLines } from "../src/managed-process.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..", "..");
 

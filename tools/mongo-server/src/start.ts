@@ -1,3 +1,4 @@
+import { pumpLines } from "@ecom/stream-lines";
 import { ensureMongoServerJar, requireJava } from "./jar.ts";
 
 export type MongoServerOptions = {
@@ -44,28 +45,6 @@ const stopTimeoutMs = 10_000;
 /** Enough of the server's output to explain a failed start. */
 const keptOutputChars = 8_000;
 
-/** Keeps the tail of a stream's text in `sink` and hands each complete line to `onLine`. */
-async function pump(
-  stream: ReadableStream<Uint8Array>,
-  sink: { text: string },
-  onLine?: (line: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  let partial = "";
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    const text = decoder.decode(value, { stream: true });
-    sink.text = (sink.text + text).slice(-keptOutputChars);
-    if (!onLine) continue;
-    partial += text;
-    const lines = partial.split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) onLine(line);
-  }
-}
-
 /**
  * Starts the embedded MongoDB-wire-compatible server (mongo-java-server, see README.md) as a child
  * `java` process and resolves once it accepts connections.
@@ -91,12 +70,16 @@ export async function startMongoServer(options: MongoServerOptions = {}): Promis
     { stdin: "pipe", stdout: "pipe", stderr: "pipe" },
   );
   const output = { text: "" };
+  const keep = (line: string) => {
+    output.text = `${output.text}${line}\n`.slice(-keptOutputChars);
+  };
   const { promise: listening, resolve } = Promise.withResolvers<number>();
-  void pump(proc.stdout, output, (line) => {
+  void pumpLines(proc.stdout, (line) => {
+    keep(line);
     const match = /^listening [^\s:]+:(\d+)$/.exec(line.trim());
     if (match) resolve(Number(match[1]));
   });
-  void pump(proc.stderr, output);
+  void pumpLines(proc.stderr, keep);
 
   const killOnExit = () => proc.kill("SIGTERM");
   process.once("exit", killOnExit);

@@ -1,0 +1,1 @@
+export { pumpLines } from "./pump-lines.ts";
