@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createProduct, type Fixture, startFixture, trpcData } from "./support/fixture.ts";
+import { createProduct, type Fixture, startFixture, storedProduct, trpcData } from "./support/fixture.ts";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -8,7 +8,6 @@ beforeAll(async () => {
 afterAll(() => f.close());
 
 const products = () => f.db.products.collection;
-const stored = async (id: string) => products().findOne({ _id: id as never });
 const call = async <T>(kind: "query" | "mutation", name: string, input: unknown) =>
   trpcData<T>(await f.trpc(kind, name, input));
 
@@ -35,13 +34,13 @@ test("list-form holds are honoured as they are: no second take, release and sett
     ok: true,
     status: "reserved",
   });
-  expect(await stored(released.id)).toMatchObject({ stock: 6 });
+  expect(await storedProduct(f, released.id)).toMatchObject({ stock: 6 });
   expect(await call("mutation", "release", { orderId: released.orderId })).toEqual({ status: "released" });
-  expect(await stored(released.id)).toMatchObject({ stock: 10, holds: [] });
+  expect(await storedProduct(f, released.id)).toMatchObject({ stock: 10, holds: [] });
 
   const settled = await listHold(10, 3);
   expect(await call("mutation", "settle", { orderId: settled.orderId })).toEqual({ status: "settled" });
-  expect(await stored(settled.id)).toMatchObject({ stock: 7, holds: [] });
+  expect(await storedProduct(f, settled.id)).toMatchObject({ stock: 7, holds: [] });
 });
 
 test("prepare moves list-form holds into the order-id map; the orders can still be released", async () => {
@@ -50,9 +49,13 @@ test("prepare moves list-form holds into the order-id map; the orders can still 
   await products().updateOne({ _id: idle.id as never }, { $set: { holds: [] } });
 
   expect(await f.db.prepare()).toEqual({ holdsConverted: 1 });
-  expect(await stored(held.id)).toMatchObject({ stock: 6, holds: [], holdsByOrder: { [held.orderId]: 4 } });
+  expect(await storedProduct(f, held.id)).toMatchObject({
+    stock: 6,
+    holds: [],
+    holdsByOrder: { [held.orderId]: 4 },
+  });
   expect(await f.db.prepare()).toEqual({ holdsConverted: 0 });
 
   expect(await call("mutation", "release", { orderId: held.orderId })).toEqual({ status: "released" });
-  expect(await stored(held.id)).toMatchObject({ stock: 10, holdsByOrder: {} });
+  expect(await storedProduct(f, held.id)).toMatchObject({ stock: 10, holdsByOrder: {} });
 });

@@ -5,6 +5,7 @@ import {
   halfDoneReservation,
   SERVICE_TOKEN,
   startFixture,
+  storedProduct,
   trpcData,
 } from "./support/fixture.ts";
 
@@ -27,7 +28,7 @@ const reservation = async (orderId: string) =>
   trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
 const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
 const holdsOf = async (id: string) => {
-  const product = await f.db.products.collection.findOne({ _id: id as never });
+  const product = await storedProduct(f, id);
   return Object.entries((product?.holdsByOrder ?? {}) as Record<string, number>).map(
     ([orderId, quantity]) => ({
       orderId,

@@ -5,6 +5,7 @@ import {
   halfDoneReservation,
   SERVICE_TOKEN,
   startFixture,
+  storedProduct,
   trpcData,
 } from "./support/fixture.ts";
 
@@ -25,8 +26,7 @@ const settle = async (orderId: string) =>
 const reservation = async (orderId: string) =>
   trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
 const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
-const holdsOf = async (id: string) =>
-  Object.keys((await f.db.products.collection.findOne({ _id: id as never }))?.holdsByOrder ?? {});
+const holdsOf = async (id: string) => Object.keys((await storedProduct(f, id))?.holdsByOrder ?? {});
 
 /** Two products with stock 10, an order holding 2 and 3 of them, and another order holding 1 of each. */
 async function reservedOrder() {

@@ -105,6 +105,11 @@ export async function createProduct(f: Fixture, overrides: Record<string, unknow
   return (await res.json()) as { id: string; stock: number; price: number; [k: string]: unknown };
 }
 
+/** A product document as stored, internal fields (the holds) included. */
+export function storedProduct(f: Fixture, id: string) {
+  return f.db.products.collection.findOne({ _id: id as never });
+}
+
 /** Unwraps a tRPC response body (`{result: {data}}`). */
 export async function trpcData<T>(res: Response): Promise<T> {
   const json = (await res.json()) as { result?: { data: T }; error?: unknown };
