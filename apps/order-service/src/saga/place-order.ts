@@ -92,9 +92,8 @@ async function runSaga(
   const key = input.idempotencyKey;
   const hash = key ? requestHash(body) : "";
 
-  let catalogKeptChanging = false;
+  let lastRoundEnded: "key taken" | "catalog changed" = "key taken";
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    catalogKeptChanging = false;
     if (key) {
       const earlier = await awaitEarlierRequest(deps, options, principal.userId, key, hash);
       if (earlier) return { order: earlier, replayed: true };
@@ -111,14 +110,19 @@ async function runSaga(
       ...(key ? { idempotency: { userId: principal.userId, key, requestHash: hash } } : {}),
     });
     // A concurrent request with the same key won the insert: replay (or wait for) that one instead.
-    if (!inserted) continue;
+    if (!inserted) {
+      lastRoundEnded = "key taken";
+      continue;
+    }
     const order = await reserve(deps, options, orderId, lines, ctx);
     // Priced with a name or price the catalog no longer has: price again from a fresh read.
-    catalogKeptChanging = order === CATALOG_CHANGED;
-    if (order === CATALOG_CHANGED) continue;
+    if (order === CATALOG_CHANGED) {
+      lastRoundEnded = "catalog changed";
+      continue;
+    }
     return { order, replayed: false };
   }
-  if (catalogKeptChanging) throw new DependencyUnavailableError("product-service");
+  if (lastRoundEnded === "catalog changed") throw new DependencyUnavailableError("product-service");
   throw new RequestInProgressError();
 }
 
