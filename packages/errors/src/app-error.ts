@@ -42,6 +42,12 @@ export class ConflictError extends AppError {
   }
 }
 
+export class PayloadTooLargeError extends AppError {
+  constructor(maxBytes: number) {
+    super(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${maxBytes} bytes`, { maxBytes });
+  }
+}
+
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number) {
     super(

@@ -4,6 +4,7 @@ export {
   DependencyUnavailableError,
   ForbiddenError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitedError,
   UnauthorizedError,
   ValidationFailedError,

@@ -1,9 +1,11 @@
 import { errorPlugin } from "@ecom/errors";
 import { healthRoutes, type ReadinessCheck } from "@ecom/health";
 import { type Logger, requestContext, type ServiceMetrics } from "@ecom/observability";
+import { defaultRequestLimits, type RequestLimits } from "@ecom/request-guard";
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { requestGuard } from "./request-guard.ts";
 
 export type ServiceAppOptions = {
   name: string;
@@ -13,8 +15,8 @@ export type ServiceAppOptions = {
   logger: Logger;
   metrics: ServiceMetrics;
   ready: ReadinessCheck;
-  /** Largest accepted request body; Bun rejects larger ones before they are read. */
-  maxBodyBytes?: number;
+  /** What one request may carry; see @ecom/request-guard. */
+  limits?: RequestLimits;
 };
 
 /**
@@ -22,12 +24,20 @@ export type ServiceAppOptions = {
  * `/metrics`, and OpenAPI at `/openapi.json` with interactive docs at `/docs`.
  */
 export function createServiceApp(options: ServiceAppOptions) {
+  const limits = options.limits ?? defaultRequestLimits;
   return new Elysia({
     name: options.name,
-    serve: { maxRequestBodySize: options.maxBodyBytes ?? 1024 * 1024 },
+    serve: {
+      // The guard answers over-limit bodies in the error shape without reading them; Bun's own
+      // cut-off, which answers with an empty body, stays far above it as a last resort.
+      maxRequestBodySize: Math.max(limits.maxBodyBytes * 16, 64 * 1024 * 1024),
+      // Never Bun's development error page (it shows paths and source), whatever NODE_ENV says.
+      development: false,
+    },
   })
     .use(requestContext({ logger: options.logger, metrics: options.metrics }))
     .use(errorPlugin(options.logger))
+    .use(requestGuard(limits))
     .use(
       openapi({
         path: "/docs",

@@ -175,7 +175,7 @@ test("routes with a dot in the path are documented", async () => {
   expect(Object.keys(doc.paths)).toContain("/api/users/.well-known/jwks.json");
 });
 
-test("a hostile Host header gets an answer and does not stop the server", async () => {
+test("a hostile Host header gets a 400 in the error shape and does not stop the server", async () => {
   const { app, lines } = build();
   app.listen({ port: 0, hostname: "127.0.0.1" });
   try {
@@ -198,7 +198,9 @@ test("a hostile Host header gets an answer and does not stop the server", async 
         },
       });
     });
-    expect(raw).toStartWith("HTTP/1.1 404");
+    expect(raw).toStartWith("HTTP/1.1 400");
+    expect(raw).toContain('"code":"VALIDATION_ERROR"');
+    expect(raw).toContain("x-request-id: ");
     await Bun.sleep(20);
     expect(lines.some((l) => l.includes('"url.path":"/api/nowhere"'))).toBe(true);
     expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
