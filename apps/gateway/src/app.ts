@@ -1,4 +1,6 @@
-import { isValidRequestId, type Logger, newRequestId } from "@ecom/observability";
+import { AppError } from "@ecom/errors";
+import { isValidRequestId, type Logger, newRequestId, requestPath } from "@ecom/observability";
+import { inspectRequest, type RequestLimits } from "@ecom/request-guard";
 import { docsPage, specPath } from "./docs-page.ts";
 import { jsonError } from "./json-error.ts";
 import { proxy } from "./proxy.ts";
@@ -7,6 +9,7 @@ import { matchUpstream, type UpstreamUrls, upstreamTable } from "./routes.ts";
 export type GatewayDeps = {
   upstreams: UpstreamUrls;
   upstreamTimeoutMs: number;
+  limits: RequestLimits;
   logger: Logger;
 };
 
@@ -22,11 +25,19 @@ export function createGateway(deps: GatewayDeps) {
   const table = upstreamTable(deps.upstreams);
 
   const route = async (request: Request, requestId: string, clientIp: string | undefined) => {
+    // The same guard as every service, so hostile requests stop at the edge.
+    let body: Uint8Array | undefined;
+    try {
+      ({ body } = await inspectRequest(request, deps.limits));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return jsonError(error.status, error.errorCode, error.message, requestId, error.details);
+    }
     const { pathname } = new URL(request.url);
     const upstream = matchUpstream(table, pathname);
     const log = deps.logger.child({ "trace.id": requestId });
     if (upstream) {
-      return proxy(request, upstream, { requestId, clientIp, timeoutMs: deps.upstreamTimeoutMs, log });
+      return proxy(request, upstream, { requestId, clientIp, timeoutMs: deps.upstreamTimeoutMs, log, body });
     }
     if (request.method === "GET" && pathname === "/health/live") {
       return Response.json({ status: "ok" }, { headers: { "x-request-id": requestId } });
@@ -49,7 +60,7 @@ export function createGateway(deps: GatewayDeps) {
     const incoming = request.headers.get("x-request-id");
     const requestId = isValidRequestId(incoming) ? incoming : newRequestId();
     const response = await route(request, requestId, server.requestIP(request)?.address);
-    const { pathname } = new URL(request.url);
+    const pathname = requestPath(request.url);
     if (pathname !== "/health/live") {
       deps.logger.info(`${request.method} ${pathname} ${response.status}`, {
         "trace.id": requestId,

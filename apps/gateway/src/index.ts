@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from "@ecom/config";
 import { createLogger } from "@ecom/observability";
+import { requestLimitsFromEnv } from "@ecom/request-guard";
 import { createGateway } from "./app.ts";
 import { gatewayEnv } from "./config.ts";
 import { serveGateway } from "./serve-gateway.ts";
@@ -15,10 +16,12 @@ serveGateway({
       orders: config.ORDER_SERVICE_URL,
     },
     upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+    limits: requestLimitsFromEnv(config),
     logger,
   }),
   port: config.PORT,
   hostname: config.HOST,
   logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  idleTimeoutSeconds: Math.ceil(config.GATEWAY_UPSTREAM_TIMEOUT_MS / 1000) + 10,
 });

@@ -8,6 +8,8 @@ export type ProxyContext = {
   clientIp: string | undefined;
   timeoutMs: number;
   log: Logger;
+  /** The body when the guard has already read it; otherwise the request's own body streams on. */
+  body?: Uint8Array | undefined;
 };
 
 /**
@@ -24,7 +26,7 @@ export async function proxy(request: Request, upstream: Upstream, ctx: ProxyCont
     const response = await fetch(target, {
       method: request.method,
       headers: upstreamHeaders(request, ctx),
-      body: hasBody ? request.body : undefined,
+      body: hasBody ? (ctx.body ?? request.body) : undefined,
       duplex: "half",
       redirect: "manual",
       signal: AbortSignal.any([request.signal, timeout.signal]),
@@ -42,7 +44,7 @@ export async function proxy(request: Request, upstream: Upstream, ctx: ProxyCont
       });
       return jsonError(
         504,
-        "UPSTREAM_TIMEOUT",
+        "DEPENDENCY_UNAVAILABLE",
         `${upstream.service} did not answer within ${ctx.timeoutMs} ms`,
         ctx.requestId,
         { service: upstream.service },
@@ -52,7 +54,7 @@ export async function proxy(request: Request, upstream: Upstream, ctx: ProxyCont
       "service.target.name": upstream.service,
       "error.message": (error as Error).message,
     });
-    return jsonError(502, "UPSTREAM_UNAVAILABLE", `${upstream.service} is not reachable`, ctx.requestId, {
+    return jsonError(502, "DEPENDENCY_UNAVAILABLE", `${upstream.service} is not reachable`, ctx.requestId, {
       service: upstream.service,
     });
   } finally {

@@ -1,4 +1,5 @@
-import type { Logger } from "@ecom/observability";
+import { type Logger, newRequestId } from "@ecom/observability";
+import { jsonError } from "./json-error.ts";
 
 type Handler = (request: Request, server: Bun.Server<undefined>) => Promise<Response>;
 
@@ -12,10 +13,22 @@ export function serveGateway(options: {
   hostname: string;
   logger: Logger;
   shutdownTimeoutMs: number;
+  /** Above the upstream deadline, so a client waiting on a slow service gets its 504. */
+  idleTimeoutSeconds: number;
 }): void {
   let server: Bun.Server<undefined>;
   try {
-    server = Bun.serve({ port: options.port, hostname: options.hostname, fetch: options.fetch });
+    server = Bun.serve({
+      port: options.port,
+      hostname: options.hostname,
+      fetch: options.fetch,
+      idleTimeout: options.idleTimeoutSeconds,
+      // Never Bun's development error page (it shows paths and source), whatever NODE_ENV says.
+      development: false,
+      // The guard reads at most its own limit; Bun's cut-off, which answers with an empty body, stays far above.
+      maxRequestBodySize: 64 * 1024 * 1024,
+      error: () => jsonError(500, "INTERNAL_ERROR", "Something went wrong", newRequestId()),
+    });
   } catch (error) {
     if ((error as { code?: string }).code === "EADDRINUSE") {
       process.stderr.write(

@@ -1,4 +1,5 @@
 import { createLogger } from "@ecom/observability";
+import { defaultRequestLimits } from "@ecom/request-guard";
 import { createGateway } from "../src/app.ts";
 
 export type SeenRequest = { method: string; url: string; headers: Headers; body: string };
@@ -28,7 +29,7 @@ export function startGateway(
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch: createGateway({ upstreams, upstreamTimeoutMs: timeoutMs, logger }),
+    fetch: createGateway({ upstreams, upstreamTimeoutMs: timeoutMs, limits: defaultRequestLimits, logger }),
   });
   return { url: `http://127.0.0.1:${server.port}`, logLines, stop: () => server.stop(true) };
 }

@@ -44,8 +44,24 @@ describe("bodies stream through", () => {
   });
 
   test("a large request body reaches the service whole", async () => {
-    const body = new Uint8Array(3 * 1024 * 1024).fill(7);
-    const res = await fetch(`${gateway.url}/api/products/import`, { method: "POST", body });
+    const body = new TextEncoder().encode(JSON.stringify("x".repeat(1000 * 1024)));
+    const res = await fetch(`${gateway.url}/api/products/import`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     expect(await res.json()).toEqual({ bytes: body.byteLength });
+  });
+
+  test("a body over the limit is a 413 in the error shape, and the service never sees it", async () => {
+    const body = new Uint8Array(3 * 1024 * 1024).fill(0x20);
+    const res = await fetch(`${gateway.url}/api/products/import`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "big-1" },
+      body,
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("x-request-id")).toBe("big-1");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 });

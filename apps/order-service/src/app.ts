@@ -1,6 +1,7 @@
 import { authPlugin, type TokenVerifier } from "@ecom/auth";
 import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
+import type { RequestLimits } from "@ecom/request-guard";
 import { createServiceApp } from "@ecom/service-kit";
 import type { ActiveUserCache } from "./clients/active-user-cache.ts";
 import type { CatalogCache } from "./clients/catalog-cache.ts";
@@ -14,6 +15,8 @@ import type { PlaceOrderOptions } from "./saga/place-order.ts";
 import type { SagaDeps } from "./saga/saga-deps.ts";
 
 export type AppDeps = {
+  /** Request limits enforced before routing; the defaults when absent (tests). */
+  limits?: RequestLimits;
   db: Pick<Database<OrdersDatabase>, "db" | "ping">;
   clock: () => Date;
   clients: OrderClients;
@@ -43,6 +46,7 @@ export function createSagaDeps(
 /** Builds the whole HTTP app from its dependencies; nothing here reads the environment or global state. */
 export function createApp(deps: AppDeps) {
   return createServiceApp({
+    ...(deps.limits ? { limits: deps.limits } : {}),
     name: "order-service",
     title: "Order service",
     version: "1.0.0",

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from "@ecom/config";
 import { createDatabase, migrateToLatest } from "@ecom/db";
 import { serve } from "@ecom/lifecycle";
 import { createLogger } from "@ecom/observability";
+import { requestLimitsFromEnv } from "@ecom/request-guard";
 import { createApp, createSagaDeps } from "./app.ts";
 import { createActiveUserCache } from "./clients/active-user-cache.ts";
 import { createCatalogCache } from "./clients/catalog-cache.ts";
@@ -49,6 +50,7 @@ const catalog = createCatalogCache({
 const deps = { db: database, clock, clients, activeUsers, catalog, metrics };
 
 const app = createApp({
+  limits: requestLimitsFromEnv(config),
   ...deps,
   verifier: createTokenVerifier({ keySet: remoteKeySet(config.JWKS_URL), issuer: config.JWT_ISSUER }),
   logger,

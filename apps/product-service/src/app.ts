@@ -1,5 +1,6 @@
 import type { TokenVerifier } from "@ecom/auth";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
+import type { RequestLimits } from "@ecom/request-guard";
 import type { Clock } from "@ecom/service-kit";
 import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
@@ -10,6 +11,8 @@ import { productRoutes } from "./routes/products.ts";
 import { createProductRouter } from "./trpc/router.ts";
 
 export type AppDeps = {
+  /** Request limits enforced before routing; the defaults when absent (tests). */
+  limits?: RequestLimits;
   db: Pick<ProductsDatabase, "products" | "reservations" | "ping">;
   verifier: TokenVerifier;
   clock: Clock;
@@ -28,6 +31,7 @@ export function createApp(deps: AppDeps) {
     leaseMs: deps.config.reservationLeaseMs,
   });
   return createServiceApp({
+    ...(deps.limits ? { limits: deps.limits } : {}),
     name: "product-service",
     title: "Product service",
     version: "1.0.0",

@@ -2,6 +2,7 @@ import { createTokenVerifier, remoteKeySet } from "@ecom/auth";
 import { loadConfigOrExit } from "@ecom/config";
 import { serve } from "@ecom/lifecycle";
 import { createLogger, createMetrics } from "@ecom/observability";
+import { requestLimitsFromEnv } from "@ecom/request-guard";
 import { systemClock } from "@ecom/service-kit";
 import { createApp } from "./app.ts";
 import { productServiceEnv } from "./config.ts";
@@ -27,6 +28,7 @@ if (
 }
 
 const app = createApp({
+  limits: requestLimitsFromEnv(env),
   db,
   verifier: createTokenVerifier({ keySet: remoteKeySet(env.JWKS_URL), issuer: env.JWT_ISSUER }),
   clock,

@@ -180,6 +180,24 @@ describe("authorization", () => {
     expect(await (await f.call("GET", `/api/products/${p.id}`)).json()).toEqual(p);
   });
 
+  test("who is asking is settled before the body is read: 401, then 403, then 400", async () => {
+    const p = await createProduct(f);
+    const bad = { name: "", price: "free", role: "admin" };
+    const writes = [
+      ["POST", "/api/products", bad],
+      ["PATCH", `/api/products/${p.id}`, bad],
+      ["PATCH", `/api/products/${p.id}/stock`, { quantity: "lots" }],
+    ] as const;
+    for (const [method, path, body] of writes) {
+      const anonymous = await f.call(method, path, { body });
+      expect([path, anonymous.status]).toEqual([path, 401]);
+      const customer = await f.call(method, path, { token: f.customerToken, body });
+      expect([path, customer.status]).toEqual([path, 403]);
+      const admin = await f.call(method, path, { token: f.adminToken, body });
+      expect([path, admin.status]).toEqual([path, 400]);
+    }
+  });
+
   test("anonymous, expired, foreign or garbage tokens are 401", async () => {
     const p = await createProduct(f);
     const expired = await f.issuer.sign(

@@ -1,6 +1,7 @@
 import { authPlugin, createTokenVerifier, localKeySet } from "@ecom/auth";
 import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
+import type { RequestLimits } from "@ecom/request-guard";
 import type { Clock } from "@ecom/service-kit";
 import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
@@ -20,6 +21,8 @@ import { createAccessTokenIssuer } from "./tokens/access-token-issuer.ts";
 import { createUserRouter } from "./trpc/router.ts";
 
 export type AppDeps = {
+  /** Request limits enforced before routing; the defaults when absent (tests). */
+  limits?: RequestLimits;
   database: Pick<Database<UserTables>, "db" | "ping">;
   clock: Clock;
   signingKey: SigningKey;
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps) {
   });
 
   return createServiceApp({
+    ...(deps.limits ? { limits: deps.limits } : {}),
     name: "user-service",
     title: "User service",
     version: "1.0.0",

@@ -2,6 +2,7 @@ import { ConfigError, loadConfigOrExit } from "@ecom/config";
 import { createDatabase } from "@ecom/db";
 import { serve } from "@ecom/lifecycle";
 import { createLogger, createMetrics } from "@ecom/observability";
+import { requestLimitsFromEnv } from "@ecom/request-guard";
 import { systemClock } from "@ecom/service-kit";
 import { createApp } from "./app.ts";
 import { prepareDatabase } from "./bootstrap/prepare-database.ts";
@@ -55,6 +56,7 @@ await prepareDatabase(database.db, {
 });
 
 const app = createApp({
+  limits: requestLimitsFromEnv(config),
   database,
   clock: systemClock,
   signingKey,

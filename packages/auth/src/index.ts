@@ -1,3 +1,4 @@
+export { adminFirst, signedIn } from "./auth-first.ts";
 export { authPlugin } from "./auth-plugin.ts";
 export { localKeySet, remoteKeySet } from "./key-sets.ts";
 export { isAdmin, type Principal, type Role, requireAdmin, requireSelfOrAdmin } from "./principal.ts";

@@ -11,4 +11,13 @@ export const commonEnv = {
     .min(16, "must be at least 16 characters")
     .default("local-dev-internal-service-token"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Request limits enforced before routing (see @ecom/request-guard). */
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  MAX_JSON_DEPTH: z.coerce.number().int().positive().max(1000).default(32),
+  MAX_JSON_VALUES: z.coerce.number().int().positive().default(10_000),
+  MAX_QUERY_PARAMS: z.coerce.number().int().positive().default(64),
 };

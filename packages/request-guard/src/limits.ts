@@ -16,3 +16,18 @@ export const defaultRequestLimits: RequestLimits = {
   maxJsonValues: 10_000,
   maxQueryParams: 64,
 };
+
+/** The limits from the variables every service and the gateway read (@ecom/config's commonEnv). */
+export function requestLimitsFromEnv(env: {
+  MAX_BODY_BYTES: number;
+  MAX_JSON_DEPTH: number;
+  MAX_JSON_VALUES: number;
+  MAX_QUERY_PARAMS: number;
+}): RequestLimits {
+  return {
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    maxJsonDepth: env.MAX_JSON_DEPTH,
+    maxJsonValues: env.MAX_JSON_VALUES,
+    maxQueryParams: env.MAX_QUERY_PARAMS,
+  };
+}

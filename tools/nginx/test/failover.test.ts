@@ -66,7 +66,7 @@ describe("several instances per service", () => {
     expect(statuses.at(-1)).toBe(502);
     expect(body).toEqual({
       error: {
-        code: "UPSTREAM_UNAVAILABLE",
+        code: "DEPENDENCY_UNAVAILABLE",
         message: "No instance of the service is reachable",
         requestId: `post-${statuses.length - 1}`,
       },
@@ -80,7 +80,7 @@ describe("several instances per service", () => {
     const n = await withProducts([closedAddress(), closedAddress()]);
     const res = await httpsFetch(`${n.url}/api/products`, { headers: { "x-request-id": "all-down" } });
     expect(res.status).toBe(502);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UPSTREAM_UNAVAILABLE");
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("DEPENDENCY_UNAVAILABLE");
   });
 
   test("an instance slower than proxy_read_timeout → 504 in the error shape", async () => {
@@ -92,7 +92,7 @@ describe("several instances per service", () => {
     });
     expect(res.status).toBe(504);
     expect(await res.json()).toEqual({
-      error: { code: "UPSTREAM_TIMEOUT", message: "The service did not answer in time", requestId: "slow-1" },
+      error: { code: "DEPENDENCY_UNAVAILABLE", message: "The service did not answer in time", requestId: "slow-1" },
     });
   });
 });

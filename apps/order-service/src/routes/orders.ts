@@ -1,4 +1,4 @@
-import { isAdmin, type Principal, requireAdmin } from "@ecom/auth";
+import { adminFirst, isAdmin, type Principal, signedIn } from "@ecom/auth";
 import {
   ConflictError,
   errorBodySchema,
@@ -55,9 +55,7 @@ export function orderRoutes(deps: SagaDeps & { placing: PlaceOrderOptions }) {
   return (
     routeGroup("/api/orders")
       // Who is asking is settled before the body is validated: no token is a 401 whatever the body.
-      .onTransform(async ({ authenticate }) => {
-        await authenticate();
-      })
+      .onTransform(signedIn)
       .post(
         "",
         async ({ authenticate, body, headers, set, requestId, log }) => {
@@ -159,11 +157,11 @@ export function orderRoutes(deps: SagaDeps & { placing: PlaceOrderOptions }) {
         "/:id/status",
         async ({ authenticate, params, body, requestId, log }) => {
           const principal = await authenticate();
-          requireAdmin(principal);
           const order = await visibleOrder(principal, params.id);
           return toOrderView(await changeStatus(deps, order, body.status, { requestId, log }));
         },
         {
+          transform: adminFirst,
           params: orderIdParamsSchema,
           body: updateStatusBodySchema,
           response: { 200: orderSchema, ...errors },

@@ -1,4 +1,4 @@
-import { authPlugin, isAdmin, requireAdmin, type TokenVerifier } from "@ecom/auth";
+import { adminFirst, authPlugin, isAdmin, type TokenVerifier } from "@ecom/auth";
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { planList } from "../repository/list-filter.ts";
@@ -67,12 +67,12 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
     )
     .post(
       "",
-      async ({ body, authenticate, set }) => {
-        requireAdmin(await authenticate());
+      async ({ body, set }) => {
         set.status = 201;
         return repository.create(body);
       },
       {
+        transform: adminFirst,
         body: createProductBody,
         response: { 201: productView, 400: errorShape, 401: errorShape, 403: errorShape },
         detail: { summary: "Create a product", ...adminOnly },
@@ -80,11 +80,11 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
     )
     .patch(
       "/:id",
-      async ({ params, body, authenticate }) => {
-        requireAdmin(await authenticate());
+      async ({ params, body }) => {
         return repository.patch(params.id, body);
       },
       {
+        transform: adminFirst,
         params: productIdParams,
         body: patchProductBody,
         response: { 200: productView, 400: errorShape, 401: errorShape, 403: errorShape, 404: errorShape },
@@ -97,12 +97,12 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
     )
     .delete(
       "/:id",
-      async ({ params, authenticate, set }) => {
-        requireAdmin(await authenticate());
+      async ({ params, set }) => {
         await repository.deactivate(params.id);
         set.status = 204;
       },
       {
+        transform: adminFirst,
         params: productIdParams,
         detail: {
           summary: "Deactivate a product",
@@ -113,11 +113,11 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
     )
     .patch(
       "/:id/stock",
-      async ({ params, body, authenticate }) => {
-        requireAdmin(await authenticate());
+      async ({ params, body }) => {
         return repository.adjustStock(params.id, body.quantity);
       },
       {
+        transform: adminFirst,
         params: productIdParams,
         body: stockDeltaBody,
         response: { 200: productView, 400: errorShape, 401: errorShape, 403: errorShape, 404: errorShape },

@@ -1,4 +1,4 @@
-import { requireAdmin } from "@ecom/auth";
+import { adminFirst } from "@ecom/auth";
 import { errorBodySchema } from "@ecom/errors";
 import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
@@ -12,8 +12,7 @@ export function adminRoutes(deps: { db: Kysely<UserTables> }) {
 
   return routeGroup("/api/users").get(
     "",
-    async ({ authenticate, query }) => {
-      requireAdmin(await authenticate());
+    async ({ query }) => {
       const { items, total } = await users.list({
         page: query.page,
         limit: query.limit,
@@ -22,6 +21,7 @@ export function adminRoutes(deps: { db: Kysely<UserTables> }) {
       return { items: items.map(toPublicUser), page: query.page, limit: query.limit, total };
     },
     {
+      transform: adminFirst,
       query: listUsersQuerySchema,
       response: { 200: userListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
       detail: {

@@ -1,3 +1,4 @@
+import { signedIn } from "@ecom/auth";
 import { errorBodySchema, UnauthorizedError } from "@ecom/errors";
 import type { Clock } from "@ecom/service-kit";
 import { bearerSecurity, routeGroup } from "@ecom/service-kit";
@@ -41,6 +42,7 @@ export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
         return toPublicUser(updated);
       },
       {
+        transform: signedIn,
         body: updateProfileBodySchema,
         response: { 200: userSchema, 400: errorBodySchema, 401: errorBodySchema },
         detail: {
