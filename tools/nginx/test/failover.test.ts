@@ -92,7 +92,11 @@ describe("several instances per service", () => {
     });
     expect(res.status).toBe(504);
     expect(await res.json()).toEqual({
-      error: { code: "DEPENDENCY_UNAVAILABLE", message: "The service did not answer in time", requestId: "slow-1" },
+      error: {
+        code: "DEPENDENCY_UNAVAILABLE",
+        message: "The service did not answer in time",
+        requestId: "slow-1",
+      },
     });
   });
 });

@@ -78,3 +78,21 @@ describe("request body limit", () => {
     expect(await res.json()).toEqual({ bytes: 15 * 1024 });
   });
 });
+
+describe("header limit", () => {
+  test("headers past the buffers → 431 in the error shape with an x-request-id, never reaching the service", async () => {
+    const before = products.seen.length;
+    const res = await httpsFetch(`${nginx.url}/api/products`, {
+      headers: { "x-request-id": "huge-headers-1", "x-filler": "a".repeat(40 * 1024) },
+    });
+    expect(res.status).toBe(431);
+    // nginx could not read the headers, so the id is its own, in the header and the body alike.
+    const requestId = res.headers.get("x-request-id");
+    expect(requestId).toBeTruthy();
+    expect(((await res.json()) as { error: { code: string; requestId: string } }).error).toMatchObject({
+      code: "HEADERS_TOO_LARGE",
+      requestId,
+    });
+    expect(products.seen.length).toBe(before);
+  });
+});
