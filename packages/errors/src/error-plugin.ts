@@ -12,11 +12,16 @@ function validationDetails(error: Readonly<ValidationError>): { path: string; me
   });
 }
 
+export type ErrorPluginOptions = {
+  /** Methods the app answers on a path; a known path asked with another method is a 405, not a 404. */
+  allowedMethods?: (path: string) => string[];
+};
+
 /**
  * Renders every failure in the contract's shape. The request id is read back from the response
  * headers, where the request-context plugin put it before any handler ran.
  */
-export function errorPlugin(logger: Logger) {
+export function errorPlugin(logger: Logger, options: ErrorPluginOptions = {}) {
   return new Elysia({ name: "error-plugin" }).onError({ as: "global" }, ({ code, error, set, request }) => {
     const requestId = String(set.headers["x-request-id"] ?? "");
     set.headers["content-type"] = "application/json";
@@ -32,9 +37,18 @@ export function errorPlugin(logger: Logger) {
       case "PARSE":
         set.status = 400;
         return errorBody("VALIDATION_ERROR", "Request body is not valid JSON", requestId);
-      case "NOT_FOUND":
-        set.status = 404;
-        return errorBody("NOT_FOUND", "No such route", requestId);
+      case "NOT_FOUND": {
+        const allowed = options.allowedMethods?.(requestPath(request.url)) ?? [];
+        if (allowed.length === 0) {
+          set.status = 404;
+          return errorBody("NOT_FOUND", "No such route", requestId);
+        }
+        set.status = 405;
+        set.headers.allow = allowed.join(", ");
+        return errorBody("METHOD_NOT_ALLOWED", `${request.method} is not allowed here`, requestId, {
+          allowed,
+        });
+      }
     }
     // Bun answers an over-limit body with this status before parsing; keep the contract shape.
     if ((error as { status?: number }).status === 413) {

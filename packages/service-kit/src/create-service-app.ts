@@ -2,9 +2,9 @@ import { errorPlugin } from "@ecom/errors";
 import { healthRoutes, type ReadinessCheck } from "@ecom/health";
 import { type Logger, requestContext, type ServiceMetrics } from "@ecom/observability";
 import { defaultRequestLimits, type RequestLimits } from "@ecom/request-guard";
-import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
-import { z } from "zod";
+import { allowedMethods, type Route } from "./allowed-methods.ts";
+import { openapiDocument } from "./openapi-document.ts";
 import { requestGuard } from "./request-guard.ts";
 
 export type ServiceAppOptions = {
@@ -25,7 +25,7 @@ export type ServiceAppOptions = {
  */
 export function createServiceApp(options: ServiceAppOptions) {
   const limits = options.limits ?? defaultRequestLimits;
-  return new Elysia({
+  const app = new Elysia({
     name: options.name,
     serve: {
       // The guard answers over-limit bodies in the error shape without reading them; Bun's own
@@ -36,13 +36,13 @@ export function createServiceApp(options: ServiceAppOptions) {
     },
   })
     .use(requestContext({ logger: options.logger, metrics: options.metrics }))
-    .use(errorPlugin(options.logger))
+    .use(errorPlugin(options.logger, { allowedMethods: allowedMethods((): readonly Route[] => app.routes) }))
     .use(requestGuard(limits))
     .use(
-      openapi({
+      // zod's own JSON Schema (input for requests, output for answers), finished by openapiDocument.
+      openapiDocument({
         path: "/docs",
         specPath: "/openapi.json",
-        mapJsonSchema: { zod: z.toJSONSchema },
         exclude: {
           // Paths with a dot (the JWKS document) are API routes here, not static files.
           staticFile: false,
@@ -65,4 +65,5 @@ export function createServiceApp(options: ServiceAppOptions) {
       },
       { detail: { hide: true } },
     );
+  return app;
 }
