@@ -1,6 +1,7 @@
 import { adminFirst, authPlugin, isAdmin, type TokenVerifier } from "@ecom/auth";
+import { errorBodySchema } from "@ecom/errors";
+import { noContent } from "@ecom/service-kit";
 import { Elysia } from "elysia";
-import { z } from "zod";
 import { planList } from "../repository/list-filter.ts";
 import type { ProductRepository } from "../repository/products.ts";
 import {
@@ -14,14 +15,6 @@ import {
 } from "../schemas/product.ts";
 import { parseQuery, queryParameters } from "./query-params.ts";
 
-const errorShape = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-    requestId: z.string(),
-  }),
-});
 const adminOnly = { security: [{ bearer: [] }], tags: ["products"] };
 
 /** The public catalog: reads for anyone, writes for admins. */
@@ -39,7 +32,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
         return { items, page: plan.page, limit: plan.limit, total };
       },
       {
-        response: { 200: productList, 400: errorShape },
+        response: { 200: productList, 400: errorBodySchema, 503: errorBodySchema },
         detail: {
           summary: "List and search products",
           description:
@@ -57,7 +50,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       },
       {
         params: productIdParams,
-        response: { 200: productView, 404: errorShape },
+        response: { 200: productView, 404: errorBodySchema, 503: errorBodySchema },
         detail: {
           summary: "Get one product",
           description: "Inactive products are visible to admins only.",
@@ -74,7 +67,13 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       {
         transform: adminFirst,
         body: createProductBody,
-        response: { 201: productView, 400: errorShape, 401: errorShape, 403: errorShape },
+        response: {
+          201: productView,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: { summary: "Create a product", ...adminOnly },
       },
     )
@@ -87,7 +86,14 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
         transform: adminFirst,
         params: productIdParams,
         body: patchProductBody,
-        response: { 200: productView, 400: errorShape, 401: errorShape, 403: errorShape, 404: errorShape },
+        response: {
+          200: productView,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "Change a product",
           description: "Any subset of the create fields except `stock`, which changes only through /stock.",
@@ -104,6 +110,13 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       {
         transform: adminFirst,
         params: productIdParams,
+        response: {
+          204: noContent,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "Deactivate a product",
           description: "Soft delete: the product becomes inactive; orders keep its name and price.",
@@ -120,7 +133,14 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
         transform: adminFirst,
         params: productIdParams,
         body: stockDeltaBody,
-        response: { 200: productView, 400: errorShape, 401: errorShape, 403: errorShape, 404: errorShape },
+        response: {
+          200: productView,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "Add or remove stock",
           description:

@@ -11,7 +11,9 @@ export const priceSchema = z
   .number()
   .positive()
   .max(MAX_PRICE_CENTS / 100)
-  .refine((v) => twoDecimals.test(String(v)), "must have at most 2 decimals");
+  .refine((v) => twoDecimals.test(String(v)), "must have at most 2 decimals")
+  // The same rule for the OpenAPI document, where a refinement does not show.
+  .meta({ multipleOf: 0.01 });
 
 /** A price in a query string, e.g. `minPrice=10.5`. */
 export const priceParamSchema = z.string().regex(twoDecimals, "must be a price with at most 2 decimals");

@@ -23,7 +23,13 @@ export function adminRoutes(deps: { db: Kysely<UserTables> }) {
     {
       transform: adminFirst,
       query: listUsersQuerySchema,
-      response: { 200: userListSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
+      response: {
+        200: userListSchema,
+        400: errorBodySchema,
+        401: errorBodySchema,
+        403: errorBodySchema,
+        503: errorBodySchema,
+      },
       detail: {
         summary: "List users (admin)",
         description: "Oldest first. `email` filters by a case-insensitive part of the address.",

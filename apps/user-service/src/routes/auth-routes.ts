@@ -1,6 +1,6 @@
 import { errorBodySchema, RateLimitedError, UnauthorizedError } from "@ecom/errors";
 import type { Clock } from "@ecom/service-kit";
-import { routeGroup } from "@ecom/service-kit";
+import { noContent, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { AuthMetrics } from "../auth-metrics.ts";
 import { inTransaction } from "../repository/db-errors.ts";
@@ -132,7 +132,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       },
       {
         body: refreshTokenBodySchema,
-        response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema },
+        response: { 200: tokenPairSchema, 400: errorBodySchema, 401: errorBodySchema, 503: errorBodySchema },
         detail: {
           summary: "Exchange a refresh token for a new token pair",
           description:
@@ -150,7 +150,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       },
       {
         body: refreshTokenBodySchema,
-        response: { 400: errorBodySchema },
+        response: { 204: noContent, 400: errorBodySchema, 503: errorBodySchema },
         detail: {
           summary: "End the session of a refresh token",
           description: "204 whether or not the token was known; afterwards it no longer refreshes.",

@@ -25,7 +25,7 @@ export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
         return toPublicUser(user);
       },
       {
-        response: { 200: userSchema, 401: errorBodySchema },
+        response: { 200: userSchema, 401: errorBodySchema, 503: errorBodySchema },
         detail: { summary: "The caller's profile", tags: ["Profile"], security: bearerSecurity },
       },
     )
@@ -44,7 +44,7 @@ export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
       {
         transform: signedIn,
         body: updateProfileBodySchema,
-        response: { 200: userSchema, 400: errorBodySchema, 401: errorBodySchema },
+        response: { 200: userSchema, 400: errorBodySchema, 401: errorBodySchema, 503: errorBodySchema },
         detail: {
           summary: "Change the caller's name or phone",
           description:

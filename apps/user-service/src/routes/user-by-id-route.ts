@@ -24,7 +24,13 @@ export function userByIdRoute(deps: { db: Kysely<UserTables> }) {
       return toPublicUser(user);
     },
     {
-      response: { 200: userSchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
+      response: {
+        200: userSchema,
+        401: errorBodySchema,
+        403: errorBodySchema,
+        404: errorBodySchema,
+        503: errorBodySchema,
+      },
       detail: {
         summary: "A user by id (self or admin)",
         description: "Another customer's id gives 403; an unknown id gives 404.",
