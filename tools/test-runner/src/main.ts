@@ -22,6 +22,8 @@ results.push(
     "--coverage-reporter=lcov",
     "--coverage-reporter=text",
     "--coverage-dir=coverage",
+    // The API fuzz suite is its own step below.
+    "--path-ignore-patterns=tools/api-fuzz/**",
     "./apps",
     "./packages",
     "./ops-cli",
@@ -33,6 +35,10 @@ results.push(
 const coverage = checkCoverage("coverage/lcov.info", ["apps/", "packages/"], COVERAGE_MIN);
 console.log(coverage.report);
 if (withE2e) results.push(await runStep("end-to-end tests", ["bun", "run", "test:e2e"]));
+if (withE2e)
+  results.push(
+    await runStep("API fuzzing (schemathesis)", ["bun", "test", "--timeout", "300000", "./tools/api-fuzz"]),
+  );
 
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
