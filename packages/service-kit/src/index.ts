@@ -1,12 +1,3 @@
-export {
-  addressBlock,
-  canonicalAddress,
-  clientAddressResolver,
-  type PeerSource,
-  resolveClientAddress,
-  type TrustedProxies,
-  trustedProxies,
-} from "./client-address.ts";
 export { type Clock, systemClock } from "./clock.ts";
 export { createServiceApp, type ServiceAppOptions } from "./create-service-app.ts";
 export { noContent } from "./openapi-document.ts";
