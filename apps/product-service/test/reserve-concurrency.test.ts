@@ -59,6 +59,8 @@ describe("reserve over real HTTP", () => {
       status: "reserved",
     });
     expect(await trpc.release.mutate({ orderId })).toEqual({ status: "released" });
+    expect(await trpc.cancel.mutate({ orderId })).toEqual({ status: "already_released" });
+    expect(await trpc.getReservation.query({ orderId })).toEqual({ status: "released" });
     expect((await trpc.getMany.query({ ids: [product.id] }))[0]).toMatchObject({ priceCents: 350, stock: 2 });
 
     const error = await client("wrong-token-of-some-length")

@@ -4,6 +4,7 @@ import type { mongo } from "mongoose";
 import type { ProductModel } from "../models/product-model.ts";
 import type { ReservationModel } from "../models/reservation-model.ts";
 import type {
+  CancelResult,
   FailureReason,
   ReleaseResult,
   ReservationStatus,
@@ -45,9 +46,8 @@ const RESERVED: ReserveResult = { ok: true, status: "reserved" };
  * (order, product). The reservation record only says who is working on the order (`owner` until
  * `leaseUntil`) and how it ended. If the service dies mid-reserve, the record stays `reserving`; once
  * its lease runs out, the next `reserve` for that order takes it over and resumes (lines already held
- * are skipped, never taken twice), the next `release` rolls it back, and `getReservation` rolls it
- * back too, so it never reports stock that is held by nobody's decision. A release that dies while
- * giving back is finished by the next `release` call.
+ * are skipped, never taken twice), and the next `release` or `cancel` rolls it back. A release that
+ * dies while giving back is finished by the next `release` or `cancel` call.
  *
  * A shipped order is settled: the record flips `reserved` → `settled` (one conditional update, so one
  * caller wins and a release can no longer give the stock back), then the order's holds are dropped
@@ -291,6 +291,37 @@ export function reservationRepository(deps: Deps) {
     }
   }
 
+  /**
+   * Recovery's single step for an order whose reserve it never saw answered: ends the reservation
+   * unless a reserve completed it. Each branch is one conditional write or none, so there is no
+   * window between reading the state and acting on it: a reserve that lands after the tombstone is
+   * refused, and a reservation that is `reserved` is reported, never given back. A reserve still
+   * running under a live lease is not interrupted (its takes could land after a give-back): the
+   * answer is `in_progress` and the caller asks again later.
+   */
+  async function cancel(orderId: string): Promise<CancelResult> {
+    for (;;) {
+      const record = await load(orderId);
+      if (!record) {
+        try {
+          await reservations.create({ _id: orderId, status: "released", items: [] });
+          return { status: "cancelled" };
+        } catch (error) {
+          if (isDuplicateKey(error)) continue;
+          throw error;
+        }
+      }
+      if (record.status === "reserved" || record.status === "settled") return { status: record.status };
+      if (record.status === "released") {
+        // Normally a no-op; finishes a give-back that an earlier cancel or release was cut off in.
+        await returnAll(products, orderId, record.items, clock.now());
+        return { status: "already_released" };
+      }
+      if (leaseLive(record)) return { status: "in_progress" };
+      if (await abandon(record)) return { status: "cancelled" };
+    }
+  }
+
   return withDbErrors({
     async reserve(orderId: string, items: Line[]): Promise<ReserveResult> {
       const owner = randomUUID();
@@ -311,16 +342,13 @@ export function reservationRepository(deps: Deps) {
 
     settle,
 
+    /** The record's state as stored, at once: a live reserve is reported as `reserving`, not waited for. */
     async getReservation(orderId: string): Promise<ReservationStatus> {
-      const record = await waitForOwner(orderId);
-      if (!record) return { status: "none" };
-      if (record.status === "reserving") {
-        // Its owner died mid-way: settle it as released rather than report stock nobody will finish.
-        await release(orderId);
-        return { status: "released" };
-      }
-      return { status: record.status };
+      const record = await load(orderId);
+      return { status: record?.status ?? "none" };
     },
+
+    cancel,
   });
 }
 

@@ -45,8 +45,19 @@ export const orderIdInput = z.strictObject({ orderId: z.uuid() });
 
 /** `already_settled`: the order was shipped, its stock is sold and never given back. */
 export type ReleaseResult = { status: "released" | "already_released" | "already_settled" | "none_held" };
-/** `settled` counts as reserved for the order saga: the stock stays taken, only the holds are gone. */
-export type ReservationStatus = { status: "reserved" | "settled" | "released" | "none" };
+/**
+ * `settled` counts as reserved for the order saga: the stock stays taken, only the holds are gone.
+ * `reserving`: a reserve is running (or died and its lease has not run out yet).
+ */
+export type ReservationStatus = { status: "reserving" | "reserved" | "settled" | "released" | "none" };
+/**
+ * What recovery's `cancel` found or did: `cancelled` (nothing is or will be held: a tombstone or a
+ * rollback was written now), `already_released`, `reserved` / `settled` (a reserve completed: the order
+ * stands, nothing was given back) or `in_progress` (a reserve is running under a live lease; ask again).
+ */
+export type CancelResult = {
+  status: "cancelled" | "already_released" | "reserved" | "settled" | "in_progress";
+};
 export type SettleResult = { status: "settled" | "already_settled" | "none_held" | "released" };
 
 export const getManyInput = z.strictObject({ ids: z.array(z.uuid()).min(1).max(100) });

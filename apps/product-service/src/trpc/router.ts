@@ -28,6 +28,8 @@ export function createProductRouter(deps: {
     release: procedure.input(orderIdInput).mutation(({ input }) => deps.reservations.release(input.orderId)),
     /** A shipped order: its stock is sold; drops the order's holds without giving stock back. */
     settle: procedure.input(orderIdInput).mutation(({ input }) => deps.reservations.settle(input.orderId)),
+    /** Recovery: ends an order's reservation in one conditional step unless a reserve completed it. */
+    cancel: procedure.input(orderIdInput).mutation(({ input }) => deps.reservations.cancel(input.orderId)),
     getReservation: procedure
       .input(orderIdInput)
       .query(({ input }) => deps.reservations.getReservation(input.orderId)),
