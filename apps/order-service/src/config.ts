@@ -18,11 +18,20 @@ export const configSchema = z
     PRODUCT_SERVICE_URL: z.url().default("http://127.0.0.1:3002"),
     /** Deadline of one call to another service. */
     DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-    /** Extra attempts for read-only calls (getById, getMany, getReservation). */
+    /** Extra attempts for read-only calls (getById, getMany). */
     DEPENDENCY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
     RECOVERY_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
-    /** Sagas younger than this belong to a request that may still be running; recovery leaves them alone. */
+    /**
+     * Sagas younger than this belong to a request that may still be running; recovery leaves them
+     * alone. Must exceed the longest a reserve call may take (see the check below).
+     */
     RECOVERY_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+    /**
+     * How long recovery holds the one row it is working on. A crash strands that row for this long,
+     * so it bounds how late an interrupted order settles; it must outlast one call to the product
+     * service (see the check below), or a second replica would repeat a step still running.
+     */
+    RECOVERY_LEASE_MS: z.coerce.number().int().positive().default(5_000),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(24),
     /**
      * How long the order service trusts that a user is active before asking the user service again;
@@ -44,6 +53,23 @@ export const configSchema = z
     CRASH_AFTER_RESERVE: z.enum(["0", "1"]).default("0"),
   })
   .superRefine((env, ctx) => {
+    // The client's bound for one call: every attempt with its own deadline (mutations get one today,
+    // counting them all keeps the bound true whatever the retry policy).
+    const callBudgetMs = env.DEPENDENCY_TIMEOUT_MS * (env.DEPENDENCY_RETRIES + 1);
+    if (env.RECOVERY_GRACE_MS <= callBudgetMs)
+      ctx.addIssue({
+        code: "custom",
+        path: ["RECOVERY_GRACE_MS"],
+        message:
+          `must exceed DEPENDENCY_TIMEOUT_MS × (DEPENDENCY_RETRIES + 1) = ${callBudgetMs} ms, the longest a ` +
+          "reserve call may take; otherwise recovery cancels orders whose reserve is still on its way",
+      });
+    if (env.RECOVERY_LEASE_MS <= env.DEPENDENCY_TIMEOUT_MS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["RECOVERY_LEASE_MS"],
+        message: `must exceed DEPENDENCY_TIMEOUT_MS (${env.DEPENDENCY_TIMEOUT_MS} ms), the deadline of one recovery call`,
+      });
     if (env.NODE_ENV === "production" && !env.DATABASE_URL)
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
     if (env.NODE_ENV === "production" && env.INTERNAL_SERVICE_TOKEN === "local-dev-internal-service-token")

@@ -67,7 +67,11 @@ const recovery = startRecoveryLoop({
   pass: () =>
     recoverSagas(
       sagaDeps,
-      { graceMs: config.RECOVERY_GRACE_MS, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS },
+      {
+        graceMs: config.RECOVERY_GRACE_MS,
+        leaseMs: config.RECOVERY_LEASE_MS,
+        idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+      },
       { requestId: `recovery-${crypto.randomUUID()}`, log: logger },
     ),
 });

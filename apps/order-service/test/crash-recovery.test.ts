@@ -30,7 +30,9 @@ beforeAll(async () => {
     JWKS_URL: deps.jwksUrl,
     INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
     RECOVERY_INTERVAL_MS: "200",
-    RECOVERY_GRACE_MS: "1000",
+    // The grace must exceed a reserve call's deadline × attempts (1 000 ms × 3).
+    DEPENDENCY_TIMEOUT_MS: "1000",
+    RECOVERY_GRACE_MS: "4000",
   };
 });
 afterAll(async () => {
@@ -174,6 +176,17 @@ describe("process boot", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr.toString().trim()).toBe(
       "Invalid environment variable DATABASE_URL: is required in production",
+    );
+  });
+
+  test("a grace period shorter than a reserve call may take stops the start with one line naming it", () => {
+    const result = Bun.spawnSync(["bun", ORDER_SERVICE_ENTRY], {
+      env: { ...process.env, ...baseEnv, DEPENDENCY_TIMEOUT_MS: "3000", RECOVERY_GRACE_MS: "5000" },
+      stderr: "pipe",
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.toString().trim()).toStartWith(
+      "Invalid environment variable RECOVERY_GRACE_MS: must exceed DEPENDENCY_TIMEOUT_MS × (DEPENDENCY_RETRIES + 1) = 9000 ms",
     );
   });
 });

@@ -80,6 +80,29 @@ describe("config", () => {
       "IDEMPOTENCY_TTL_HOURS",
     );
   });
+
+  test("a grace period no longer than a reserve call may take is refused, naming the variable", () => {
+    const defaults = loadConfig(configSchema, {});
+    expect(defaults.RECOVERY_GRACE_MS).toBe(10_000);
+    expect(defaults.RECOVERY_LEASE_MS).toBe(5_000);
+    // 3 000 ms per attempt, 3 attempts: 9 000 ms.
+    expect(() => loadConfig(configSchema, { RECOVERY_GRACE_MS: "9000" })).toThrow(
+      "Invalid environment variable RECOVERY_GRACE_MS: must exceed DEPENDENCY_TIMEOUT_MS × (DEPENDENCY_RETRIES + 1) = 9000 ms",
+    );
+    expect(() =>
+      loadConfig(configSchema, { RECOVERY_GRACE_MS: "10000", DEPENDENCY_TIMEOUT_MS: "4000" }),
+    ).toThrow("RECOVERY_GRACE_MS");
+    expect(
+      loadConfig(configSchema, { RECOVERY_GRACE_MS: "2000", DEPENDENCY_TIMEOUT_MS: "600" }).RECOVERY_GRACE_MS,
+    ).toBe(2_000);
+  });
+
+  test("a recovery lease no longer than one call's deadline is refused, naming the variable", () => {
+    expect(() => loadConfig(configSchema, { RECOVERY_LEASE_MS: "3000" })).toThrow(
+      "Invalid environment variable RECOVERY_LEASE_MS: must exceed DEPENDENCY_TIMEOUT_MS (3000 ms)",
+    );
+    expect(() => loadConfig(configSchema, { RECOVERY_LEASE_MS: "soon" })).toThrow("RECOVERY_LEASE_MS");
+  });
 });
 
 describe("recovery loop", () => {
@@ -98,6 +121,7 @@ describe("recovery loop", () => {
         await Bun.sleep(15);
         concurrent--;
         if (passes === 2) throw new Error("database away");
+        return {};
       },
     });
     await Bun.sleep(120);
@@ -109,5 +133,23 @@ describe("recovery loop", () => {
     expect(maxConcurrent).toBe(1);
     expect(concurrent).toBe(0);
     expect(warnings).toEqual(["recovery pass failed"]);
+  });
+
+  test("comes back as soon as a pass says a row becomes claimable, not a whole interval later", async () => {
+    let passes = 0;
+    const { promise: secondPass, resolve } = Promise.withResolvers<void>();
+    const loop = startRecoveryLoop({
+      // An interval far beyond the test's timeout: only the hint can bring the second pass.
+      intervalMs: 3_600_000,
+      log: { warn: () => {} },
+      pass: async () => {
+        passes++;
+        if (passes === 2) resolve();
+        return { nextInMs: 5 };
+      },
+    });
+    await secondPass;
+    await loop.stop();
+    expect(passes).toBeGreaterThanOrEqual(2);
   });
 });

@@ -22,6 +22,15 @@ afterAll(async () => {
 });
 
 const repo = () => createOrdersRepository(database.db, clock.now);
+/** Ends every open saga and follow-up, so a claim test sees only the rows it writes. */
+async function clearOrders() {
+  await database.db
+    .updateTable("orders")
+    .set({ saga_state: "failed" })
+    .where("saga_state", "=", "reserving")
+    .execute();
+  await database.db.updateTable("orders").set({ release_pending: false, settle_pending: false }).execute();
+}
 const userId = crypto.randomUUID();
 
 function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
@@ -119,6 +128,16 @@ describe("orders repository", () => {
     expect(await repo().findVisible(order.id)).toBeUndefined();
   });
 
+  test("markFailed keeps the key of a saga that was completed meanwhile", async () => {
+    const order = newOrder({ idempotency: { userId, key: "completed-key", requestHash: "h" } });
+    await repo().insertReserving(order);
+    expect(await repo().markReserved(order.id)).toBe(true);
+    expect(await repo().markFailed(order.id)).toBe(false);
+    const keys = createIdempotencyRepository(database.db);
+    expect((await keys.find(userId, "completed-key"))?.order_id).toBe(order.id);
+    expect((await repo().findVisible(order.id))?.saga_state).toBe("reserved");
+  });
+
   test("completing a saga returns the order and its lines as findById does, only once", async () => {
     const order = newOrder({
       totalCents: 900719925474099n,
@@ -195,15 +214,15 @@ describe("orders repository", () => {
     expect(shipped?.release_pending).toBe(false);
     clock.advance(60_000);
     const cutoff = new Date(clock.now().getTime() - 10_000);
-    expect(await repo().claimPendingSettles(cutoff, 30_000, 100)).toContain(order.id);
-    expect(await repo().claimPendingReleases(cutoff, 30_000, 100)).not.toContain(order.id);
+    expect(await repo().claimNext("release", cutoff, 30_000)).toBeUndefined();
+    expect((await repo().claimNext("settle", cutoff, 30_000))?.id).toBe(order.id);
     await repo().markStockSettled(order.id);
     const settled = await repo().findById(order.id);
     expect(settled?.settle_pending).toBe(false);
     expect(settled?.stock_settled_at).toBeInstanceOf(Date);
     expect(settled?.recovery_lease_until).toBeNull();
     clock.advance(60_000);
-    expect(await repo().claimPendingSettles(clock.now(), 30_000, 100)).not.toContain(order.id);
+    expect(await repo().claimNext("settle", clock.now(), 30_000)).toBeUndefined();
   });
 
   test("list shows only reserved orders, filtered and paged", async () => {
@@ -222,19 +241,60 @@ describe("orders repository", () => {
     expect((await repo().list({ userId: owner, status: "cancelled", page: 1, limit: 10 })).total).toBe(0);
   });
 
-  test("recovery claims only old unfinished sagas, once per lease", async () => {
+  test("recovery claims old unfinished sagas one at a time, once per lease", async () => {
+    await clearOrders();
     const old = newOrder();
     await repo().insertReserving(old);
+    clock.advance(1_000);
+    const older = newOrder();
+    await repo().insertReserving(older);
     clock.advance(60_000);
     const young = newOrder();
     await repo().insertReserving(young);
     const cutoff = new Date(clock.now().getTime() - 10_000);
-    const claimed = await repo().claimUnfinishedSagas(cutoff, 30_000, 100);
-    expect(claimed).toContain(old.id);
-    expect(claimed).not.toContain(young.id);
-    expect(await repo().claimUnfinishedSagas(cutoff, 30_000, 100)).not.toContain(old.id);
+    const first = await repo().claimNext("saga", cutoff, 30_000);
+    const second = await repo().claimNext("saga", cutoff, 30_000);
+    expect([first?.id, second?.id]).toEqual([old.id, older.id]);
+    expect(first?.leaseUntil).toEqual(new Date(clock.now().getTime() + 30_000));
+    // The young one is not old enough, the others are leased.
+    expect(await repo().claimNext("saga", cutoff, 30_000)).toBeUndefined();
     clock.advance(31_000);
-    expect(await repo().claimUnfinishedSagas(cutoff, 30_000, 100)).toContain(old.id);
+    expect((await repo().claimNext("saga", cutoff, 30_000))?.id).toBe(old.id);
+  });
+
+  test("a claim given back is claimable at once; a lease claimed again by another is left alone", async () => {
+    await clearOrders();
+    const order = newOrder();
+    await repo().insertReserving(order);
+    clock.advance(60_000);
+    const cutoff = clock.now();
+    const mine = await repo().claimNext("saga", cutoff, 30_000);
+    expect(mine?.id).toBe(order.id);
+    await repo().dropLease(mine!);
+    const again = await repo().claimNext("saga", cutoff, 30_000);
+    expect(again?.id).toBe(order.id);
+    // The lease ran out and another replica claimed the row: the late give-back must not free it.
+    clock.advance(31_000);
+    const theirs = await repo().claimNext("saga", clock.now(), 30_000);
+    expect(theirs?.id).toBe(order.id);
+    await repo().dropLease(again!);
+    expect((await repo().findById(order.id))?.recovery_lease_until).toEqual(theirs!.leaseUntil);
+  });
+
+  test("nextClaimableAt names when a young saga leaves its grace or a lease runs out", async () => {
+    await clearOrders();
+    expect(await repo().nextClaimableAt(10_000)).toBeUndefined();
+    const young = newOrder();
+    await repo().insertReserving(young);
+    const created = clock.now().getTime();
+    expect(await repo().nextClaimableAt(10_000)).toEqual(new Date(created + 10_000));
+    clock.advance(20_000);
+    // Claimable now: nothing waits in the future.
+    expect(await repo().nextClaimableAt(10_000)).toBeUndefined();
+    const claim = await repo().claimNext("saga", clock.now(), 5_000);
+    expect(await repo().nextClaimableAt(10_000)).toEqual(claim!.leaseUntil);
+    await repo().markFailed(young.id);
+    expect(await repo().nextClaimableAt(10_000)).toBeUndefined();
   });
 
   test("idempotency keys older than the cut-off are deleted", async () => {

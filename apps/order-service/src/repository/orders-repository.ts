@@ -25,6 +25,13 @@ export type NewOrder = {
 
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
 
+/** The three kinds of unfinished work recovery claims: placing sagas, releases and settles. */
+export type RecoveryKind = "saga" | "release" | "settle";
+/** A row recovery holds until `leaseUntil`. */
+export type Claim = { id: string; leaseUntil: Date };
+
+const pendingColumn = { release: "release_pending", settle: "settle_pending" } as const;
+
 /** The follow-up a status change owes the product service, raised in the same write as the status. */
 function pendingFlag(to: OrderStatus) {
   if (to === "cancelled") return { release_pending: true };
@@ -157,19 +164,20 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
 
     /**
      * Ends the saga as failed. Its idempotency key goes with it, so a client retrying with the same key
-     * gets a fresh attempt instead of a replayed failure.
+     * gets a fresh attempt instead of a replayed failure, but only when this call is what failed the
+     * saga: one statement deletes the key only for a row its update changed. A saga completed
+     * meanwhile keeps its key, so a retry replays that order instead of placing a second one.
      */
     async markFailed(id: string): Promise<boolean> {
-      return db.transaction().execute(async (tx) => {
-        const result = await tx
-          .updateTable("orders")
-          .set({ saga_state: "failed", recovery_lease_until: null, updated_at: clock() })
-          .where("id", "=", id)
-          .where("saga_state", "=", "reserving")
-          .executeTakeFirst();
-        await tx.deleteFrom("idempotency_keys").where("order_id", "=", id).execute();
-        return result.numUpdatedRows > 0n;
-      });
+      const result = await sql<{ id: string }>`
+        WITH failed AS (
+          UPDATE orders SET saga_state = 'failed', recovery_lease_until = NULL, updated_at = ${clock()}::timestamptz
+          WHERE id = ${id}::uuid AND saga_state = 'reserving'
+          RETURNING id
+        ),
+        dropped AS (DELETE FROM idempotency_keys WHERE order_id IN (SELECT id FROM failed))
+        SELECT id FROM failed`.execute(db);
+      return result.rows.length > 0;
     },
 
     async list(filter: {
@@ -232,51 +240,62 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     },
 
     /**
-     * Claims up to `limit` sagas still "reserving" that were created before `olderThan`, by setting a
-     * lease. SKIP LOCKED and the lease keep replicas from working on the same saga.
+     * Claims one row of recovery work by setting a lease on it: a saga still "reserving" created before
+     * `olderThan`, or a cancelled (shipped) order whose release (settle) is unconfirmed and was last
+     * changed before it. SKIP LOCKED and the lease keep replicas from working on the same row; one row
+     * at a time, so a crash strands only the row being worked on, for at most its lease.
      */
-    async claimUnfinishedSagas(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
-      return claim("saga", olderThan, leaseMs, limit);
-    },
-
-    /** Gives a claimed row back after a failed attempt, so the next pass (on any replica) retries it. */
-    async dropLease(id: string): Promise<void> {
-      await db.updateTable("orders").set({ recovery_lease_until: null }).where("id", "=", id).execute();
-    },
-
-    /** Claims cancelled orders whose stock release has not been confirmed yet. */
-    async claimPendingReleases(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
-      return claim("release", olderThan, leaseMs, limit);
-    },
-
-    /** Claims shipped orders whose settle has not been confirmed yet. */
-    async claimPendingSettles(olderThan: Date, leaseMs: number, limit: number): Promise<string[]> {
-      return claim("settle", olderThan, leaseMs, limit);
-    },
-  });
-
-  async function claim(kind: "saga" | "release" | "settle", olderThan: Date, leaseMs: number, limit: number) {
-    const now = clock();
-    return db.transaction().execute(async (tx) => {
-      let candidates = tx
+    async claimNext(kind: RecoveryKind, olderThan: Date, leaseMs: number): Promise<Claim | undefined> {
+      const now = clock();
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      let candidate = db
         .selectFrom("orders")
         .select("id")
         .where((eb) => eb.or([eb("recovery_lease_until", "is", null), eb("recovery_lease_until", "<", now)]));
-      if (kind === "saga")
-        candidates = candidates.where("saga_state", "=", "reserving").where("created_at", "<", olderThan);
-      else
-        candidates = candidates
-          .where(kind === "release" ? "release_pending" : "settle_pending", "=", true)
-          .where("updated_at", "<", olderThan);
-      const rows = await candidates.orderBy("created_at").limit(limit).forUpdate().skipLocked().execute();
-      if (rows.length === 0) return [];
-      const ids = rows.map((r) => r.id);
-      await tx
+      candidate =
+        kind === "saga"
+          ? candidate.where("saga_state", "=", "reserving").where("created_at", "<", olderThan)
+          : candidate.where(pendingColumn[kind], "=", true).where("updated_at", "<", olderThan);
+      const row = await db
         .updateTable("orders")
-        .set({ recovery_lease_until: new Date(now.getTime() + leaseMs) })
-        .where("id", "in", ids)
+        .set({ recovery_lease_until: leaseUntil })
+        .where("id", "=", candidate.orderBy("created_at").limit(1).forUpdate().skipLocked())
+        .returning("id")
+        .executeTakeFirst();
+      return row ? { id: row.id, leaseUntil } : undefined;
+    },
+
+    /**
+     * Gives a claimed row back, whatever the step's outcome, so the next pass (on any replica) can take
+     * it at once. Only the claim's own lease is dropped: one that ran out and was claimed again is left.
+     */
+    async dropLease(claim: Claim): Promise<void> {
+      await db
+        .updateTable("orders")
+        .set({ recovery_lease_until: null })
+        .where("id", "=", claim.id)
+        .where("recovery_lease_until", "=", claim.leaseUntil)
         .execute();
-      return ids;
-    });
-  }
+    },
+
+    /**
+     * The earliest moment after `now` at which some row becomes claimable: a young saga or an
+     * unconfirmed release or settle leaving its grace period, or a lease running out. Undefined when
+     * nothing is waiting. Lets recovery come back exactly then instead of at its next regular tick.
+     */
+    async nextClaimableAt(graceMs: number): Promise<Date | undefined> {
+      const now = clock();
+      const grace = sql`${graceMs}::integer * interval '1 millisecond'`;
+      const due = (since: "created_at" | "updated_at") =>
+        sql`GREATEST(${sql.ref(since)} + ${grace}, COALESCE(recovery_lease_until, '-infinity'::timestamptz))`;
+      const result = await sql<{ at: Date | null }>`
+        SELECT MIN(at) AS at FROM (
+          SELECT ${due("created_at")} AS at FROM orders WHERE saga_state = 'reserving'
+          UNION ALL SELECT ${due("updated_at")} FROM orders WHERE release_pending = true
+          UNION ALL SELECT ${due("updated_at")} FROM orders WHERE settle_pending = true
+        ) AS pending
+        WHERE at > ${now}::timestamptz`.execute(db);
+      return result.rows[0]?.at ?? undefined;
+    },
+  });
 }

@@ -1,21 +1,22 @@
 /**
  * A tiny HTTP proxy in front of the product service that misbehaves on one path on request, like a
- * network fault: "hold" keeps the call until `release()` is called, then forwards it; "lose-answer"
- * forwards it (so the stock really moves) but never answers, so the caller times out.
+ * network fault: "hold" keeps the call until `release()` is called, then forwards it; "hold-answer"
+ * forwards it at once (so the stock really moves) and keeps the answer until `release()`;
+ * "lose-answer" forwards it but never answers, so the caller times out.
  */
 export function startFaultProxy(target: string, faultyPath = "/trpc/reserve") {
-  let mode: "pass" | "hold" | "lose-answer" = "pass";
+  let mode: "pass" | "hold" | "hold-answer" | "lose-answer" = "pass";
   let openGate: () => void = () => {};
   let gate = Promise.resolve();
   let arrived: () => void = () => {};
   let arrival = Promise.resolve();
 
   // A target that is down shows through as a bad gateway, as it would behind a real proxy.
-  const forward = (req: Request, url: URL) =>
+  const forward = (req: Request, url: URL, body: ArrayBuffer | undefined) =>
     fetch(`${target}${url.pathname}${url.search}`, {
       method: req.method,
       headers: req.headers,
-      ...(req.method === "GET" ? {} : { body: req.body }),
+      ...(body === undefined ? {} : { body }),
     }).catch(() => new Response(null, { status: 502 }));
   const untilCallerGivesUp = (req: Request) =>
     new Promise<Response>((resolve) =>
@@ -28,13 +29,23 @@ export function startFaultProxy(target: string, faultyPath = "/trpc/reserve") {
     idleTimeout: 60,
     async fetch(req) {
       const url = new URL(req.url);
-      if (url.pathname !== faultyPath || mode === "pass") return forward(req, url);
-      arrived();
+      // Read before any holding, so a held call still lands after its caller died.
+      const body = req.method === "GET" ? undefined : await req.arrayBuffer();
+      if (url.pathname !== faultyPath || mode === "pass") return forward(req, url, body);
       if (mode === "hold") {
+        arrived();
         await gate;
-        return forward(req, url);
+        return forward(req, url, body);
       }
-      const answer = await forward(req, url);
+      if (mode === "hold-answer") {
+        const answer = await forward(req, url, body);
+        const answerBody = await answer.arrayBuffer();
+        arrived();
+        await gate;
+        return new Response(answerBody, { status: answer.status, headers: answer.headers });
+      }
+      arrived();
+      const answer = await forward(req, url, body);
       await answer.arrayBuffer();
       return untilCallerGivesUp(req);
     },
@@ -51,7 +62,7 @@ export function startFaultProxy(target: string, faultyPath = "/trpc/reserve") {
         arrived = resolve;
       });
     },
-    /** Resolves once a call reached the faulty path. */
+    /** Resolves once a call reached the faulty path ("hold-answer": once the target has answered it). */
     arrived: () => arrival,
     release: () => openGate(),
     stop: () => server.stop(true),

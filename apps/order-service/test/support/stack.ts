@@ -245,7 +245,7 @@ export async function startOrderApp(
     recover: (options: Partial<RecoveryOptions> = {}) =>
       recoverSagas(
         sagaDeps,
-        { graceMs: 10_000, idempotencyTtlHours: 24, ...options },
+        { graceMs: 10_000, leaseMs: 5_000, idempotencyTtlHours: 24, ...options },
         { requestId: `recovery-${crypto.randomUUID()}`, log: logger },
       ),
     close: () => database.close(),
