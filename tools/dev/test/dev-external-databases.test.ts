@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { type MongoServer, type PostgresServer, startMongo, startPostgres } from "@ecom/test-harness";
 import { SQL } from "bun";
-import { descendants, startDev } from "./dev-process.ts";
+import { descendants, hangBoundMs, startDev, startedUp, waitForOutput } from "./dev-process.ts";
 
 let postgres: PostgresServer;
 let mongo: MongoServer;
@@ -14,13 +14,8 @@ beforeAll(async () => {
   ordersUrl = await postgres.createDatabase();
   mongo = await startMongo();
   dev = startDev({ DATABASE_URL_USERS: postgres.url, DATABASE_URL_ORDERS: ordersUrl, MONGO_URL: mongo.url });
-  const deadline = Date.now() + 170_000;
-  while (!dev.lines.some((l) => l.includes("Admin login:"))) {
-    if (dev.proc.exitCode !== null) throw new Error(`bun run dev exited:\n${dev.lines.join("\n")}`);
-    if (Date.now() > deadline) throw new Error(`bun run dev did not come up:\n${dev.lines.join("\n")}`);
-    await Bun.sleep(250);
-  }
-}, 240_000);
+  await waitForOutput(dev, "start-up", startedUp);
+}, hangBoundMs + 60_000);
 
 afterAll(async () => {
   if (dev.proc.exitCode === null) {

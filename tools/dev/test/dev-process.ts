@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pumpLines } from "@ecom/stream-lines";
@@ -57,3 +57,45 @@ export function startDev(extraEnv: Record<string, string> = {}) {
   const output = Promise.all([pumpLines(proc.stdout, collect), pumpLines(proc.stderr, collect)]);
   return { proc, ports, env, lines, output, gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}` };
 }
+
+/**
+ * Whether `pid` or a process below it has an inotify watch on `dir`, read from the kernel's table
+ * (Linux's /proc/<pid>/fdinfo): the event that says a save there can be noticed from now on.
+ */
+export function watchesDirectory(pid: number, dir: string): boolean {
+  const inode = ` ino:${statSync(dir).ino.toString(16)} `;
+  return [pid, ...descendants(pid)].some((p) => {
+    try {
+      return readdirSync(`/proc/${p}/fd`).some((fd) => {
+        try {
+          return readFileSync(`/proc/${p}/fdinfo/${fd}`, "utf8").includes(inode);
+        } catch {
+          return false; // closed meanwhile
+        }
+      });
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
+}
+
+/** Only a bound for a hang, so that it fails with the output; a busy machine needs a fraction of it. */
+export const hangBoundMs = 180_000;
+
+/** Polls the output of `bun run dev` until `done` holds for it; fails at once if the process exits. */
+export async function waitForOutput(
+  dev: { proc: { exitCode: number | null }; lines: string[] },
+  what: string,
+  done: (lines: string[]) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + hangBoundMs;
+  while (!done(dev.lines)) {
+    if (dev.proc.exitCode !== null) throw new Error(`bun run dev exited:\n${dev.lines.join("\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${hangBoundMs} ms:\n${dev.lines.join("\n")}`);
+    await Bun.sleep(100);
+  }
+}
+
+/** Whether the ready table, printed once every process answers, has been printed. */
+export const startedUp = (lines: string[]) => lines.some((l) => l.includes("Admin login:"));

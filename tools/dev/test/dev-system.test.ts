@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { portIsFree } from "../src/port-check.ts";
-import { descendants, isAlive, startDev } from "./dev-process.ts";
+import { descendants, hangBoundMs, isAlive, startDev, startedUp, waitForOutput } from "./dev-process.ts";
 
 let dev: ReturnType<typeof startDev>;
 
 beforeAll(async () => {
   dev = startDev();
-  const deadline = Date.now() + 170_000;
-  for (;;) {
-    if (dev.proc.exitCode !== null) throw new Error(`bun run dev exited:\n${dev.lines.join("\n")}`);
-    if (dev.lines.some((l) => l.includes("Admin login:"))) break;
-    if (Date.now() > deadline) throw new Error(`bun run dev did not come up:\n${dev.lines.join("\n")}`);
-    await Bun.sleep(250);
-  }
-}, 180_000);
+  await waitForOutput(dev, "start-up", startedUp);
+}, hangBoundMs + 10_000);
 
 afterAll(() => {
   if (dev.proc.exitCode === null) {
@@ -80,11 +74,12 @@ describe("bun run dev", () => {
     const after = (await (await fetch(`${g}/api/products/${product.id}`)).json()) as { stock: number };
     expect(after.stock).toBe(product.stock - 1);
 
-    await Bun.sleep(100);
-    for (const label of ["gateway", "order", "product", "user"]) {
-      expect(records(label).some((r) => r["trace.id"] === "dev-flow-1")).toBe(true);
-    }
-  });
+    // Each process writes its line when its part is done; they arrive on the pipes in their own time.
+    const traced = (label: string) => records(label).some((r) => r["trace.id"] === "dev-flow-1");
+    await waitForOutput(dev, "the request id in every log", () =>
+      ["gateway", "order", "product", "user"].every(traced),
+    );
+  }, 60_000);
 
   test("logs are the services' raw JSON lines behind a [label] prefix when not a TTY", () => {
     const services = {
@@ -117,5 +112,5 @@ describe("bun run dev", () => {
     expect(children.filter(isAlive)).toEqual([]);
     for (const port of Object.values(dev.ports)) expect(portIsFree(port)).toBe(true);
     expect(dev.lines.at(-1)).toContain("stopped");
-  }, 30_000);
+  }, 60_000);
 });
