@@ -11,6 +11,7 @@ import {
   placeOrder,
 } from "./support/client.ts";
 import { type E2eSystem, startSystem } from "./support/system.ts";
+import { waitUntil } from "./support/wait-until.ts";
 
 let system: E2eSystem;
 let client: Api;
@@ -210,23 +211,34 @@ describe("tracing", () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get("x-request-id")).toBe(requestId);
-    // Access-log lines are written just after the response; wait until the last one is there.
-    for (let i = 0; i < 50 && !system.logs("orders").some((r) => r["trace.id"] === requestId); i++) {
-      await Bun.sleep(20);
-    }
-    await Bun.sleep(100);
     const traced = (of: "users" | "products" | "orders" | "nginx") =>
       system.logs(of).filter((r) => r["trace.id"] === requestId);
-    expect(traced("orders").map((r) => r.message)).toContain("POST /api/orders 201");
-    // The order service asked the user service about the caller and the product service for prices and stock.
-    expect(traced("users").some((r) => String(r.message).includes("/trpc/getById"))).toBe(true);
-    expect(traced("products").some((r) => String(r.message).includes("/trpc/reserve"))).toBe(true);
-    // nginx logs the public request and, on its internal ports, the service-to-service calls.
-    const edge = traced("nginx").map(
-      (r) => `${r["http.request.method"]} ${r["url.path"]} ${r["http.response.status_code"]}`,
-    );
-    expect(edge).toContain("POST /api/orders 201");
-    expect(edge).toContain("POST /trpc/reserve 200");
+    const seen = () => {
+      const messages = (of: "users" | "products" | "orders") => traced(of).map((r) => String(r.message));
+      // nginx logs the public request and, on its internal ports, the service-to-service calls.
+      const edge = traced("nginx").map(
+        (r) => `${r["http.request.method"]} ${r["url.path"]} ${r["http.response.status_code"]}`,
+      );
+      return {
+        order: messages("orders").includes("POST /api/orders 201"),
+        // The order service asked the user service about the caller and the product service for prices and stock.
+        userLookup: messages("users").some((m) => m.includes("/trpc/getById")),
+        reserve: messages("products").some((m) => m.includes("/trpc/reserve")),
+        edgeOrder: edge.includes("POST /api/orders 201"),
+        edgeReserve: edge.includes("POST /trpc/reserve 200"),
+      };
+    };
+    // Each process writes its access-log line just after its response, in its own time.
+    await waitUntil("the request id in every log", () => Object.values(seen()).every(Boolean), {
+      describe: () => JSON.stringify(seen()),
+    });
+    expect(seen()).toEqual({
+      order: true,
+      userLookup: true,
+      reserve: true,
+      edgeOrder: true,
+      edgeReserve: true,
+    });
   });
 });
 

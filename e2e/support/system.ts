@@ -46,6 +46,11 @@ export type E2eSystem = {
   logs(of?: ServiceName | "nginx" | "gateway"): LogRecord[];
   /** Stops one instance (SIGKILL by default: a crash) and waits until it is gone. */
   stopInstance(service: ServiceName, index: number, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts a stopped instance again on its port with its environment and waits until it is ready; the
+   * new process is appended to `services[service]` (the old one stays for its logs) and its index returned.
+   */
+  restartInstance(service: ServiceName, index: number): Promise<number>;
   stop(): Promise<void>;
 };
 
@@ -158,21 +163,23 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
       }),
     };
 
+    const slots = new Map<ServiceProcess, number>();
+    const launch = async (s: ServiceName, i: number) => {
+      const instance = await startServiceProcess({
+        entry: entries[s],
+        port: ports[s][i]!,
+        env: { ...common, ...env[s](i), ...options.env?.[s] },
+        timeoutMs: 60_000,
+      });
+      services[s].push(instance);
+      slots.set(instance, i);
+      cleanups.push(() => stopProcess(instance));
+      return instance;
+    };
+
     // The first instance of each service migrates and seeds alone; the others then join.
     for (let i = 0; i < count; i++) {
-      const started = await Promise.all(
-        serviceNames.map(async (s) => {
-          const instance = await startServiceProcess({
-            entry: entries[s],
-            port: ports[s][i]!,
-            env: { ...common, ...env[s](i), ...options.env?.[s] },
-            timeoutMs: 60_000,
-          });
-          services[s].push(instance);
-          cleanups.push(() => stopProcess(instance));
-          return instance;
-        }),
-      );
+      const started = await Promise.all(serviceNames.map((s) => launch(s, i)));
       await Promise.all(started.map((instance) => waitReady(instance)));
     }
 
@@ -213,6 +220,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
         const instance = services[service][index];
         if (!instance) throw new Error(`no ${service} instance ${index}`);
         await instance.kill(signal);
+      },
+      restartInstance: async (service, index) => {
+        const old = services[service][index];
+        if (!old || (old.proc.exitCode === null && old.proc.signalCode === null))
+          throw new Error(`${service} instance ${index} is not stopped`);
+        await waitReady(await launch(service, slots.get(old)!));
+        return services[service].length - 1;
       },
       stop: stopAll,
     };
