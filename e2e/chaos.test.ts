@@ -166,7 +166,8 @@ test(
         `chaos run: ${durationMs} ms of load, ${shoppers.length} shoppers, ${keys.length} keys, ` +
           `${state.orders.length} orders; stock added up ${recoveredInMs} ms after the load stopped`,
         tally.table(),
-        `4xx codes: ${[...refusals].map(([code, n]) => `${code} ${n}`).join(", ") || "none"}; ` +
+        `keys without an answer after the client's retries: ${unanswered.length}; ` +
+          `4xx codes: ${[...refusals].map(([code, n]) => `${code} ${n}`).join(", ") || "none"}; ` +
           `lowest stock seen of the scarce product: ${lowestScarce}`,
         "",
       ].join("\n"),
