@@ -4,11 +4,8 @@ import {
   type Fixture,
   halfDoneReservation,
   startFixture,
-  storedProduct,
-  trpcData,
+  stockCalls,
 } from "./support/fixture.ts";
-
-type ReserveResult = { ok: boolean; status?: string; reason?: string };
 
 let f: Fixture;
 beforeAll(async () => {
@@ -16,17 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
-type Line = { productId: string; quantity: number };
-const reserve = async (orderId: string, items: Line[]) =>
-  trpcData<ReserveResult>(await f.trpc("mutation", "reserve", { orderId, items }));
-const cancel = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("mutation", "cancel", { orderId }));
-const settle = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("mutation", "settle", { orderId }));
-const reservation = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
-const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
-const holdsOf = async (id: string) => Object.keys((await storedProduct(f, id))?.holdsByOrder ?? {});
+const { reserve, cancel, settle, reservation, stockOf, holdsOf } = stockCalls(() => f);
 
 describe("cancel: recovery's one conditional step", () => {
   test("with no record it leaves a tombstone, so a reserve landing later is refused and takes nothing", async () => {

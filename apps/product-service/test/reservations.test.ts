@@ -5,13 +5,10 @@ import {
   halfDoneReservation,
   SERVICE_TOKEN,
   startFixture,
+  stockCalls,
   storedProduct,
   trpcData,
 } from "./support/fixture.ts";
-
-type ReserveResult =
-  | { ok: true; status: "reserved" }
-  | { ok: false; reason: string; shortages: { productId: string; requested: number; available: number }[] };
 
 let f: Fixture;
 beforeAll(async () => {
@@ -19,14 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
-type Line = { productId: string; quantity: number; priceCents?: number; name?: string };
-const reserve = async (orderId: string, items: Line[]) =>
-  trpcData<ReserveResult>(await f.trpc("mutation", "reserve", { orderId, items }));
-const release = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("mutation", "release", { orderId }));
-const reservation = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
-const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
+const { reserve, release, reservation, stockOf } = stockCalls(() => f);
+
 const holdsOf = async (id: string) => {
   const product = await storedProduct(f, id);
   return Object.entries((product?.holdsByOrder ?? {}) as Record<string, number>).map(

@@ -5,8 +5,7 @@ import {
   halfDoneReservation,
   SERVICE_TOKEN,
   startFixture,
-  storedProduct,
-  trpcData,
+  stockCalls,
 } from "./support/fixture.ts";
 
 let f: Fixture;
@@ -15,18 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
-type Line = { productId: string; quantity: number };
-
-const reserve = async (orderId: string, items: Line[]) =>
-  trpcData<{ ok: boolean; status?: string }>(await f.trpc("mutation", "reserve", { orderId, items }));
-const release = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("mutation", "release", { orderId }));
-const settle = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("mutation", "settle", { orderId }));
-const reservation = async (orderId: string) =>
-  trpcData<{ status: string }>(await f.trpc("query", "getReservation", { orderId }));
-const stockOf = async (id: string) => (await f.db.products.findById(id).lean())?.stock;
-const holdsOf = async (id: string) => Object.keys((await storedProduct(f, id))?.holdsByOrder ?? {});
+const { reserve, release, settle, reservation, stockOf, holdsOf } = stockCalls(() => f);
 
 /** Two products with stock 10, an order holding 2 and 3 of them, and another order holding 1 of each. */
 async function reservedOrder() {

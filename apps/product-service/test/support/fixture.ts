@@ -140,3 +140,28 @@ export async function halfDoneReservation(f: Fixture, leaseUntil: Date) {
   );
   return { a, b, orderId, items };
 }
+
+type Line = { productId: string; quantity: number; priceCents?: number; name?: string };
+type Status = { status: string };
+export type ReserveResult =
+  | { ok: true; status: "reserved" }
+  | { ok: false; reason: string; shortages: { productId: string; requested: number; available: number }[] };
+
+/**
+ * The internal stock procedures as typed calls, plus what they change (stock and holds as stored).
+ * Takes a getter because suites create their fixture in `beforeAll`.
+ */
+export function stockCalls(fixture: () => Fixture) {
+  const call = async <T>(kind: "query" | "mutation", path: string, input: unknown) =>
+    trpcData<T>(await fixture().trpc(kind, path, input));
+  return {
+    reserve: (orderId: string, items: Line[]) =>
+      call<ReserveResult>("mutation", "reserve", { orderId, items }),
+    release: (orderId: string) => call<Status>("mutation", "release", { orderId }),
+    settle: (orderId: string) => call<Status>("mutation", "settle", { orderId }),
+    cancel: (orderId: string) => call<Status>("mutation", "cancel", { orderId }),
+    reservation: (orderId: string) => call<Status>("query", "getReservation", { orderId }),
+    stockOf: async (id: string) => (await fixture().db.products.findById(id).lean())?.stock,
+    holdsOf: async (id: string) => Object.keys((await storedProduct(fixture(), id))?.holdsByOrder ?? {}),
+  };
+}
