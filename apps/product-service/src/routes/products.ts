@@ -15,6 +15,10 @@ import {
 } from "../schemas/product.ts";
 import { parseQuery, queryParameters } from "./query-params.ts";
 
+/** What every admin write can answer besides its own outcomes. */
+const adminFailures = { 401: errorBodySchema, 403: errorBodySchema, 503: errorBodySchema };
+/** A write that changes one product and returns it: PATCH of its fields or of its stock. */
+const productChanged = { 200: productView, 400: errorBodySchema, 404: errorBodySchema, ...adminFailures };
 const adminOnly = { security: [{ bearer: [] }], tags: ["products"] };
 
 /** The public catalog: reads for anyone, writes for admins. */
@@ -67,13 +71,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       {
         transform: adminFirst,
         body: createProductBody,
-        response: {
-          201: productView,
-          400: errorBodySchema,
-          401: errorBodySchema,
-          403: errorBodySchema,
-          503: errorBodySchema,
-        },
+        response: { 201: productView, 400: errorBodySchema, ...adminFailures },
         detail: { summary: "Create a product", ...adminOnly },
       },
     )
@@ -86,14 +84,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
         transform: adminFirst,
         params: productIdParams,
         body: patchProductBody,
-        response: {
-          200: productView,
-          400: errorBodySchema,
-          401: errorBodySchema,
-          403: errorBodySchema,
-          404: errorBodySchema,
-          503: errorBodySchema,
-        },
+        response: productChanged,
         detail: {
           summary: "Change a product",
           description: "Any subset of the create fields except `stock`, which changes only through /stock.",
@@ -110,13 +101,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       {
         transform: adminFirst,
         params: productIdParams,
-        response: {
-          204: noContent,
-          401: errorBodySchema,
-          403: errorBodySchema,
-          404: errorBodySchema,
-          503: errorBodySchema,
-        },
+        response: { 204: noContent, 404: errorBodySchema, ...adminFailures },
         detail: {
           summary: "Deactivate a product",
           description: "Soft delete: the product becomes inactive; orders keep its name and price.",
@@ -133,14 +118,7 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
         transform: adminFirst,
         params: productIdParams,
         body: stockDeltaBody,
-        response: {
-          200: productView,
-          400: errorBodySchema,
-          401: errorBodySchema,
-          403: errorBodySchema,
-          404: errorBodySchema,
-          503: errorBodySchema,
-        },
+        response: productChanged,
         detail: {
           summary: "Add or remove stock",
           description:
