@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { freePort, type ServiceProcess, startServiceProcess } from "@ecom/test-harness";
-import { createOrderClients } from "../src/clients/service-clients.ts";
 import { requestHash } from "../src/domain/request-hash.ts";
 import { createOrdersRepository } from "../src/repository/orders-repository.ts";
 import { freshOrdersDatabase } from "./support/database.ts";
@@ -59,15 +58,7 @@ type Interrupted = { id: string; key: string; body: ReturnType<typeof orderBody>
  * its Idempotency-Key; the catalog took the stock for every other one (the crash came after the
  * reserve) and never heard of the rest (it came before), the oldest, which recovery takes first, included.
  */
-const catalog = () =>
-  createOrderClients({
-    userServiceUrl: deps.users.baseUrl,
-    productServiceUrl: deps.productUrl,
-    serviceToken: SERVICE_TOKEN,
-    timeoutMs: 10_000,
-    retries: 0,
-    onCall: () => {},
-  }).products.withRequestId("crash-test");
+const catalog = () => deps.catalog("crash-test");
 
 async function interruptedOrders(customer: Customer, productId: string, count: number) {
   const written = createOrdersRepository(database.db, () => new Date(Date.now() - 60_000));

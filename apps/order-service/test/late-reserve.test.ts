@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createOrderClients } from "../src/clients/service-clients.ts";
 import { startFaultProxy } from "./support/fault-proxy.ts";
 import {
   type Customer,
   type Dependencies,
   type OrderApp,
   orderBody,
-  SERVICE_TOKEN,
   startDependencies,
   startOrderApp,
 } from "./support/stack.ts";
@@ -26,7 +24,7 @@ let reserveProxy: ReturnType<typeof startFaultProxy>;
 let cancelProxy: ReturnType<typeof startFaultProxy>;
 let orders: OrderApp;
 let alice: Customer;
-let catalog: ReturnType<ReturnType<typeof createOrderClients>["products"]["withRequestId"]>;
+let catalog: ReturnType<Dependencies["catalog"]>;
 
 beforeAll(async () => {
   deps = await startDependencies();
@@ -34,14 +32,7 @@ beforeAll(async () => {
   cancelProxy = startFaultProxy(reserveProxy.url, "/trpc/cancel");
   orders = await startOrderApp(deps, { productUrl: cancelProxy.url, idempotencyWaitMs: 300 });
   alice = await deps.register();
-  catalog = createOrderClients({
-    userServiceUrl: deps.users.baseUrl,
-    productServiceUrl: deps.productUrl,
-    serviceToken: SERVICE_TOKEN,
-    timeoutMs: 10_000,
-    retries: 0,
-    onCall: () => {},
-  }).products.withRequestId("late-reserve-test");
+  catalog = deps.catalog("late-reserve-test");
 });
 afterAll(async () => {
   cancelProxy?.stop();

@@ -94,6 +94,18 @@ export async function startDependencies() {
       products = await startProducts();
     },
 
+    /** The catalog's internal tRPC client, straight to the product service (past any fault proxy). */
+    catalog(requestId: string) {
+      return createOrderClients({
+        userServiceUrl: users.baseUrl,
+        productServiceUrl: this.productUrl,
+        serviceToken: SERVICE_TOKEN,
+        timeoutMs: 10_000,
+        retries: 0,
+        onCall: () => {},
+      }).products.withRequestId(requestId);
+    },
+
     async register(): Promise<Customer> {
       const email = `c-${crypto.randomUUID()}@orders.test`;
       const res = await fetch(`${users.baseUrl}/api/users/register`, {
