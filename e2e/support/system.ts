@@ -149,6 +149,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
       users: (i) => ({
         DATABASE_URL: postgres.url,
         DATA_DIR: join(dir, `users-${i}`),
+        // nginx on loopback is the proxy in front; its X-Forwarded-For names the client.
+        TRUSTED_PROXIES: "127.0.0.1",
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
         JWT_KEY_ID: "e2e-signing-key",
         ADMIN_EMAIL: admin.email,

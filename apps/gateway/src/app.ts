@@ -1,7 +1,14 @@
 import { AppError } from "@ecom/errors";
 import { isValidRequestId, type Logger, newRequestId, requestPath } from "@ecom/observability";
-import { inspectRequest, type RequestLimits } from "@ecom/request-guard";
+import {
+  canonicalAddress,
+  inspectRequest,
+  type PeerSource,
+  type RequestLimits,
+  type TrustedProxies,
+} from "@ecom/request-guard";
 import { docsPage, specPath } from "./docs-page.ts";
+import type { Peer } from "./forward-headers.ts";
 import { jsonError } from "./json-error.ts";
 import { proxy } from "./proxy.ts";
 import { matchUpstream, type UpstreamUrls, upstreamTable } from "./routes.ts";
@@ -10,11 +17,10 @@ export type GatewayDeps = {
   upstreams: UpstreamUrls;
   upstreamTimeoutMs: number;
   limits: RequestLimits;
+  /** Proxies in front of the gateway whose X-Forwarded-For is extended rather than replaced. */
+  trustedProxies: TrustedProxies;
   logger: Logger;
 };
-
-/** What Bun.serve hands the fetch handler; only the client address is used. */
-type ClientInfo = { requestIP(request: Request): { address: string } | null };
 
 /**
  * The local gateway: routing and headers only. `/api/<users|products|orders>` go to their service,
@@ -24,7 +30,7 @@ type ClientInfo = { requestIP(request: Request): { address: string } | null };
 export function createGateway(deps: GatewayDeps) {
   const table = upstreamTable(deps.upstreams);
 
-  const route = async (request: Request, requestId: string, clientIp: string | undefined) => {
+  const route = async (request: Request, requestId: string, peer: Peer) => {
     // The same guard as every service, so hostile requests stop at the edge.
     let body: Uint8Array | undefined;
     try {
@@ -37,7 +43,7 @@ export function createGateway(deps: GatewayDeps) {
     const upstream = matchUpstream(table, pathname);
     const log = deps.logger.child({ "trace.id": requestId });
     if (upstream) {
-      return proxy(request, upstream, { requestId, clientIp, timeoutMs: deps.upstreamTimeoutMs, log, body });
+      return proxy(request, upstream, { requestId, peer, timeoutMs: deps.upstreamTimeoutMs, log, body });
     }
     if (request.method === "GET" && pathname === "/health/live") {
       return Response.json({ status: "ok" }, { headers: { "x-request-id": requestId } });
@@ -50,16 +56,19 @@ export function createGateway(deps: GatewayDeps) {
     const spec = table.find((u) => specPath(u) === pathname);
     if (request.method === "GET" && spec) {
       const specRequest = new Request(new URL("/openapi.json", request.url), { headers: request.headers });
-      return proxy(specRequest, spec, { requestId, clientIp, timeoutMs: deps.upstreamTimeoutMs, log });
+      return proxy(specRequest, spec, { requestId, peer, timeoutMs: deps.upstreamTimeoutMs, log });
     }
     return jsonError(404, "NOT_FOUND", "No such route", requestId);
   };
 
-  return async function fetch(request: Request, server: ClientInfo): Promise<Response> {
+  return async function fetch(request: Request, server: PeerSource): Promise<Response> {
     const started = performance.now();
     const incoming = request.headers.get("x-request-id");
     const requestId = isValidRequestId(incoming) ? incoming : newRequestId();
-    const response = await route(request, requestId, server.requestIP(request)?.address);
+    const seen = server.requestIP(request)?.address;
+    const address = seen === undefined ? undefined : (canonicalAddress(seen) ?? seen);
+    const peer = { address, trusted: address !== undefined && deps.trustedProxies.trusts(address) };
+    const response = await route(request, requestId, peer);
     const pathname = requestPath(request.url);
     if (pathname !== "/health/live") {
       deps.logger.info(`${request.method} ${pathname} ${response.status}`, {

@@ -6,6 +6,7 @@ export const gatewayEnv = z.object({
   HOST: commonEnv.HOST,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   SHUTDOWN_TIMEOUT_MS: commonEnv.SHUTDOWN_TIMEOUT_MS,
+  TRUSTED_PROXIES: commonEnv.TRUSTED_PROXIES,
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   USER_SERVICE_URL: z.url().default("http://127.0.0.1:3001"),
   PRODUCT_SERVICE_URL: z.url().default("http://127.0.0.1:3002"),

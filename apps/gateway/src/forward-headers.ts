@@ -18,21 +18,28 @@ export function withoutHopByHop(source: Headers): Headers {
   return headers;
 }
 
+/** The socket peer, and whether it is one of the configured proxies (`TRUSTED_PROXIES`). */
+export type Peer = { address: string | undefined; trusted: boolean };
+
+/** Forwarding headers a client could forge; believed only when a trusted proxy sent them. */
+const forwardingHeaders = ["x-forwarded-for", "x-real-ip", "forwarded"];
+
 /**
  * What the service sees: the caller's headers, the request id, and x-forwarded-* describing the
- * original request. An existing x-forwarded-for chain is extended, as every proxy does.
+ * original request. A trusted proxy's x-forwarded-for chain is extended, as every proxy does; from
+ * anyone else the forwarding headers are dropped and the chain starts at the peer, so a client
+ * cannot pick the address the services key their limits on.
  */
-export function upstreamHeaders(
-  request: Request,
-  info: { requestId: string; clientIp: string | undefined },
-): Headers {
+export function upstreamHeaders(request: Request, info: { requestId: string; peer: Peer }): Headers {
   const url = new URL(request.url);
   const headers = withoutHopByHop(request.headers);
   // fetch sets Host from the upstream URL; the original host travels in x-forwarded-host.
   headers.delete("host");
   headers.set("x-request-id", info.requestId);
-  const chain = request.headers.get("x-forwarded-for");
-  if (info.clientIp) headers.set("x-forwarded-for", chain ? `${chain}, ${info.clientIp}` : info.clientIp);
+  const chain = info.peer.trusted ? request.headers.get("x-forwarded-for") : null;
+  if (!info.peer.trusted) for (const name of forwardingHeaders) headers.delete(name);
+  const { address } = info.peer;
+  if (address) headers.set("x-forwarded-for", chain ? `${chain}, ${address}` : address);
   // The gateway is the edge in local runs, so proto and host are what it saw, not what a caller claims.
   headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
   headers.set("x-forwarded-host", request.headers.get("host") ?? url.host);

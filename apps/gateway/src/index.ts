@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from "@ecom/config";
 import { createLogger } from "@ecom/observability";
-import { requestLimitsFromEnv } from "@ecom/request-guard";
+import { requestLimitsFromEnv, trustedProxies } from "@ecom/request-guard";
 import { createGateway } from "./app.ts";
 import { gatewayEnv } from "./config.ts";
 import { serveGateway } from "./serve-gateway.ts";
@@ -17,6 +17,7 @@ serveGateway({
     },
     upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
     limits: requestLimitsFromEnv(config),
+    trustedProxies: trustedProxies(config.TRUSTED_PROXIES),
     logger,
   }),
   port: config.PORT,

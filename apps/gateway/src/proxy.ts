@@ -1,11 +1,11 @@
 import type { Logger } from "@ecom/observability";
-import { upstreamHeaders, withoutHopByHop } from "./forward-headers.ts";
+import { type Peer, upstreamHeaders, withoutHopByHop } from "./forward-headers.ts";
 import { jsonError } from "./json-error.ts";
 import type { Upstream } from "./routes.ts";
 
 export type ProxyContext = {
   requestId: string;
-  clientIp: string | undefined;
+  peer: Peer;
   timeoutMs: number;
   log: Logger;
   /** The body when the guard has already read it; otherwise the request's own body streams on. */

@@ -1,5 +1,5 @@
 import { createLogger } from "@ecom/observability";
-import { defaultRequestLimits } from "@ecom/request-guard";
+import { defaultRequestLimits, trustedProxies } from "@ecom/request-guard";
 import { createGateway } from "../src/app.ts";
 
 export type SeenRequest = { method: string; url: string; headers: Headers; body: string };
@@ -23,13 +23,20 @@ export function startUpstream(handler?: (request: Request) => Response | Promise
 export function startGateway(
   upstreams: { users: string; products: string; orders: string },
   timeoutMs = 2000,
+  proxies: string[] = [],
 ) {
   const logLines: string[] = [];
   const logger = createLogger({ service: "gateway", sink: (line) => logLines.push(line) });
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch: createGateway({ upstreams, upstreamTimeoutMs: timeoutMs, limits: defaultRequestLimits, logger }),
+    fetch: createGateway({
+      upstreams,
+      upstreamTimeoutMs: timeoutMs,
+      limits: defaultRequestLimits,
+      trustedProxies: trustedProxies(proxies),
+      logger,
+    }),
   });
   return { url: `http://127.0.0.1:${server.port}`, logLines, stop: () => server.stop(true) };
 }

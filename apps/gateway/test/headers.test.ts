@@ -38,9 +38,26 @@ describe("headers", () => {
     expect(seen.get("host")).toBe(new URL(users.url).host);
   });
 
-  test("an existing x-forwarded-for chain is extended, not replaced", async () => {
-    await fetch(`${gateway.url}/api/users/me`, { headers: { "x-forwarded-for": "203.0.113.7" } });
-    expect(users.seen.at(-1)!.headers.get("x-forwarded-for")).toBe("203.0.113.7, 127.0.0.1");
+  test("a client's forwarding headers are dropped: the chain starts at the peer", async () => {
+    await fetch(`${gateway.url}/api/users/me`, {
+      headers: { "x-forwarded-for": "203.0.113.7", "x-real-ip": "203.0.113.8", forwarded: "for=203.0.113.9" },
+    });
+    const seen = users.seen.at(-1)!.headers;
+    expect(seen.get("x-forwarded-for")).toBe("127.0.0.1");
+    expect(seen.get("x-real-ip")).toBeNull();
+    expect(seen.get("forwarded")).toBeNull();
+  });
+
+  test("behind a trusted proxy the chain is extended, not replaced", async () => {
+    const behindProxy = startGateway({ users: users.url, products: users.url, orders: users.url }, 2000, [
+      "127.0.0.0/8",
+    ]);
+    try {
+      await fetch(`${behindProxy.url}/api/users/me`, { headers: { "x-forwarded-for": "203.0.113.7" } });
+      expect(users.seen.at(-1)!.headers.get("x-forwarded-for")).toBe("203.0.113.7, 127.0.0.1");
+    } finally {
+      behindProxy.stop();
+    }
   });
 
   test("authorization and content headers pass; hop-by-hop headers do not", async () => {

@@ -1,7 +1,7 @@
 import { authPlugin, createTokenVerifier, localKeySet } from "@ecom/auth";
 import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
-import type { RequestLimits } from "@ecom/request-guard";
+import { clientAddressResolver, type RequestLimits } from "@ecom/request-guard";
 import type { Clock } from "@ecom/service-kit";
 import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
@@ -36,8 +36,10 @@ export type AppDeps = {
     | "ACCESS_TOKEN_TTL_SECONDS"
     | "REFRESH_TOKEN_TTL_SECONDS"
     | "LOGIN_RATE_LIMIT_MAX"
+    | "LOGIN_RATE_LIMIT_ADDRESS_MAX"
     | "LOGIN_RATE_LIMIT_WINDOW_SECONDS"
     | "INTERNAL_SERVICE_TOKEN"
+    | "TRUSTED_PROXIES"
   >;
 };
 
@@ -63,8 +65,12 @@ export function createApp(deps: AppDeps) {
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
   });
   const loginLimiter = createLoginRateLimiter({
-    max: config.LOGIN_RATE_LIMIT_MAX,
-    windowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    db,
+    limits: {
+      perAccount: config.LOGIN_RATE_LIMIT_MAX,
+      perAddress: config.LOGIN_RATE_LIMIT_ADDRESS_MAX,
+      windowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    },
     clock,
   });
 
@@ -86,6 +92,7 @@ export function createApp(deps: AppDeps) {
         passwords: deps.passwords,
         sessions,
         loginLimiter,
+        clientAddress: clientAddressResolver(config.TRUSTED_PROXIES),
         authMetrics: createAuthMetrics(deps.metrics),
       }),
     )

@@ -21,7 +21,13 @@ export const configSchema = z
     JWT_KEY_ID: z.string().min(1).max(128).optional(),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+    /** Login attempts per account from one address per window. */
     LOGIN_RATE_LIMIT_MAX: positiveInt.default(5),
+    /**
+     * Failed login attempts from one address (an IPv6 /64) per window, across all accounts; successful
+     * logins do not count, so many people behind one NAT can still log in.
+     */
+    LOGIN_RATE_LIMIT_ADDRESS_MAX: positiveInt.default(30),
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
     /**
      * argon2id hashes/verifications run at once. One core stays free for every other request; the

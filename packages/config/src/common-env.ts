@@ -1,5 +1,30 @@
 import { z } from "zod";
 
+const proxyAddress = z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]);
+
+/**
+ * Comma-separated CIDRs (or single addresses) of the proxies whose forwarding headers are believed.
+ * Empty trusts nobody: the socket peer is the client.
+ */
+const trustedProxies = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const entries = value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== "");
+    for (const entry of entries) {
+      if (!proxyAddress.safeParse(entry).success) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${entry}" is not an IPv4 or IPv6 address or CIDR (e.g. 10.0.0.0/8, fd00::/8)`,
+        });
+      }
+    }
+    return entries;
+  });
+
 /** Variables every service reads; each service extends this with its own. */
 export const commonEnv = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -11,6 +36,7 @@ export const commonEnv = {
     .min(16, "must be at least 16 characters")
     .default("local-dev-internal-service-token"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TRUSTED_PROXIES: trustedProxies,
   /** Request limits enforced before routing (see @ecom/request-guard). */
   MAX_BODY_BYTES: z.coerce
     .number()

@@ -35,4 +35,15 @@ describe("loadConfig", () => {
   test("empty strings count as unset", () => {
     expect(loadConfig(schema, { DATABASE_URL: "postgres://x/y", LOG_LEVEL: "" }).LOG_LEVEL).toBe("info");
   });
+
+  test("TRUSTED_PROXIES takes a comma-separated list of addresses and CIDRs, and names a bad entry", () => {
+    const env = { DATABASE_URL: "postgres://x/y" };
+    expect(loadConfig(schema, env).TRUSTED_PROXIES).toEqual([]);
+    expect(
+      loadConfig(schema, { ...env, TRUSTED_PROXIES: " 10.0.0.0/8, ::1 ,fd00::/8" }).TRUSTED_PROXIES,
+    ).toEqual(["10.0.0.0/8", "::1", "fd00::/8"]);
+    expect(() => loadConfig(schema, { ...env, TRUSTED_PROXIES: "10.0.0.0/8,10.0.0.0/33" })).toThrow(
+      'Invalid environment variable TRUSTED_PROXIES: "10.0.0.0/33" is not an IPv4 or IPv6 address or CIDR',
+    );
+  });
 });

@@ -1,3 +1,12 @@
+export {
+  addressBlock,
+  canonicalAddress,
+  clientAddressResolver,
+  type PeerSource,
+  resolveClientAddress,
+  type TrustedProxies,
+  trustedProxies,
+} from "./client-address.ts";
 export { isValidHost } from "./host-header.ts";
 export { type InspectedRequest, inspectRequest } from "./inspect-request.ts";
 export { checkJsonShape } from "./json-shape.ts";

@@ -11,6 +11,11 @@ export const devEnv = z.object({
   PRODUCT_PORT: port(3002),
   ORDER_PORT: port(3003),
   GATEWAY_PORT: port(8080),
+  /**
+   * Where the gateway listens; loopback unless told otherwise (`0.0.0.0` to reach it from another
+   * machine). The services always listen on loopback: only the gateway is meant to be reached.
+   */
+  GATEWAY_HOST: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
   /** External databases; unset → embedded PGlite / the embedded mongo server under DEV_DATA_DIR. */
   DATABASE_URL_USERS: z.url().optional(),
   DATABASE_URL_ORDERS: z.url().optional(),

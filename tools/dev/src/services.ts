@@ -53,6 +53,7 @@ export function serviceSpecs(
 ): ServiceSpec[] {
   const common = {
     NODE_ENV: "development",
+    HOST: "127.0.0.1",
     LOG_LEVEL: config.LOG_LEVEL,
     INTERNAL_SERVICE_TOKEN: shared.serviceToken,
     JWKS_URL: `${local(config.USER_PORT)}/api/users/.well-known/jwks.json`,
@@ -71,6 +72,8 @@ export function serviceSpecs(
         ...common,
         PORT: String(config.USER_PORT),
         DATA_DIR: join(config.DEV_DATA_DIR, "user-service"),
+        // The gateway reaches it over loopback; its X-Forwarded-For then names the real client.
+        TRUSTED_PROXIES: "127.0.0.1,::1",
         ADMIN_EMAIL: config.ADMIN_EMAIL,
         ADMIN_PASSWORD: config.ADMIN_PASSWORD,
         ...optional("DATABASE_URL", config.DATABASE_URL_USERS),
@@ -112,6 +115,7 @@ export function serviceSpecs(
         NODE_ENV: "development",
         LOG_LEVEL: config.LOG_LEVEL,
         PORT: String(config.GATEWAY_PORT),
+        HOST: config.GATEWAY_HOST,
         USER_SERVICE_URL: local(config.USER_PORT),
         PRODUCT_SERVICE_URL: local(config.PRODUCT_PORT),
         ORDER_SERVICE_URL: local(config.ORDER_PORT),

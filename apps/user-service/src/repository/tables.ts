@@ -31,9 +31,18 @@ export type RefreshTokensTable = {
   replaced_by: string | null;
 };
 
+/** One fixed window of the login limiter: `acct:<email>|<address>` or `addr:<address block>`. */
+export type LoginAttemptsTable = {
+  key: string;
+  /** Attempts counted in this window, the one being made included. */
+  attempts: number;
+  window_ends_at: Date;
+};
+
 export type UserTables = {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
+  login_attempts: LoginAttemptsTable;
 };
 
 export type UserRow = Selectable<UsersTable>;

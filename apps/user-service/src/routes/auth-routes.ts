@@ -1,18 +1,18 @@
 import { errorBodySchema, RateLimitedError, UnauthorizedError } from "@ecom/errors";
+import type { PeerSource } from "@ecom/request-guard";
 import type { Clock } from "@ecom/service-kit";
 import { noContent, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { AuthMetrics } from "../auth-metrics.ts";
 import { inTransaction } from "../repository/db-errors.ts";
 import type { UserTables } from "../repository/tables.ts";
-import { createUserRepository, normalizeEmail } from "../repository/user-repository.ts";
+import { createUserRepository } from "../repository/user-repository.ts";
 import {
   loginBodySchema,
   refreshTokenBodySchema,
   registerBodySchema,
   tokenPairSchema,
 } from "../schemas/auth.ts";
-import { clientIp } from "../security/client-ip.ts";
 import type { LoginRateLimiter } from "../security/login-rate-limiter.ts";
 import type { PasswordHasher } from "../security/passwords.ts";
 import type { Sessions } from "../sessions/sessions.ts";
@@ -23,6 +23,8 @@ export type AuthRouteDeps = {
   passwords: PasswordHasher;
   sessions: Sessions;
   loginLimiter: LoginRateLimiter;
+  /** The caller's address, believing forwarding headers only from the configured proxies. */
+  clientAddress: (request: Request, server: PeerSource | null) => string | undefined;
   authMetrics: AuthMetrics;
 };
 
@@ -77,8 +79,8 @@ export function authRoutes(deps: AuthRouteDeps) {
     .post(
       "/login",
       async ({ body, request, server }) => {
-        const limitKey = `${normalizeEmail(body.email)}|${clientIp(request, server)}`;
-        const retryAfter = deps.loginLimiter.attempt(limitKey);
+        const who = { email: body.email, address: deps.clientAddress(request, server) };
+        const retryAfter = await deps.loginLimiter.attempt(who);
         if (retryAfter !== undefined) {
           logins.inc({ outcome: "rate_limited" });
           throw new RateLimitedError(retryAfter);
@@ -91,7 +93,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           logins.inc({ outcome: "invalid_credentials" });
           throw invalidCredentials();
         }
-        deps.loginLimiter.reset(limitKey);
+        await deps.loginLimiter.succeeded(who);
         logins.inc({ outcome: "success" });
         return deps.sessions.start(user);
       },
@@ -108,7 +110,8 @@ export function authRoutes(deps: AuthRouteDeps) {
           summary: "Log in with email and password",
           description:
             "A wrong email and a wrong password give the same 401 `INVALID_CREDENTIALS`. " +
-            "Too many attempts for one email from one address give 429 `RATE_LIMITED` with `Retry-After`. " +
+            "Too many attempts for one email from one address, or too many failed attempts from one address, " +
+            "give 429 `RATE_LIMITED` with `Retry-After`. " +
             "When too many logins are already waiting for password checks: 503 `DEPENDENCY_UNAVAILABLE` with `Retry-After`.",
           tags: ["Auth"],
         },
