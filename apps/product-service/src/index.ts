@@ -16,9 +16,7 @@ const logger = createLogger({ service: "product-service", level: env.LOG_LEVEL }
 const clock = systemClock;
 
 const db = await openConfiguredDatabase(env, { clock, logger, embeddedDataDir });
-const prepared = await db.prepare();
-if (prepared.holdsConverted > 0)
-  logger.info("converted stock holds to the order-id map", { "products.count": prepared.holdsConverted });
+await db.prepare();
 if (
   (env.SEED_ON_EMPTY ?? env.NODE_ENV !== "production") &&
   (await db.products.estimatedDocumentCount()) === 0

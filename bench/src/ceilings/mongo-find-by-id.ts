@@ -18,7 +18,7 @@ const args = ceilingArgs<{
 const connection = await mongoose
   .createConnection(args.url, { dbName: args.dbName, maxPoolSize: 20, autoIndex: false })
   .asPromise();
-// Schema-less view of the service's collection; `holds` is left out as the service's schema does.
+// Schema-less view of the service's collection; `holdsByOrder` is left out as the service's schema does.
 const products = connection.model(
   "BenchProduct",
   new mongoose.Schema({ _id: String }, { strict: false, collection: "products" }),
@@ -29,7 +29,7 @@ printOutput(
     op: (i) =>
       products
         .findById(args.ids[i % args.ids.length])
-        .select({ holds: 0 })
+        .select({ holdsByOrder: 0 })
         .lean(),
   }),
 );

@@ -2,7 +2,6 @@ import type { Clock } from "@ecom/service-kit";
 import mongoose from "mongoose";
 import { productModel } from "../models/product-model.ts";
 import { reservationModel } from "../models/reservation-model.ts";
-import { convertListHolds } from "./convert-list-holds.ts";
 
 export type ProductsDatabase = Awaited<ReturnType<typeof openDatabase>>;
 
@@ -27,10 +26,7 @@ export async function openDatabase(options: { url: string; dbName?: string; cloc
     connection,
     products,
     reservations,
-    /**
-     * Creates the collections and the indexes the schemas declare, and brings stored documents to
-     * the current shape (`convertListHolds`); safe to repeat.
-     */
+    /** Creates the collections and the indexes the schemas declare; safe to repeat. */
     async prepare() {
       for (const model of [products, reservations]) {
         await model.createCollection().catch((error: { code?: number }) => {
@@ -39,7 +35,6 @@ export async function openDatabase(options: { url: string; dbName?: string; cloc
         });
         await model.createIndexes();
       }
-      return { holdsConverted: await convertListHolds(products) };
     },
     async ping() {
       const db = connection.db;

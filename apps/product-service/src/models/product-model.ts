@@ -20,21 +20,6 @@ const holdsByOrderField = {
   select: false,
 };
 
-/**
- * The same holds as earlier versions stored them, a list; still honoured, and moved into
- * `holdsByOrder` at start (`db/convert-list-holds.ts`), so it is empty or absent once converted.
- */
-const legacyHoldsField = {
-  type: [
-    new Schema(
-      { orderId: { type: String, required: true }, quantity: { type: Number, required: true } },
-      { _id: false },
-    ),
-  ],
-  default: undefined,
-  select: false,
-};
-
 /** Mirrors the REST schema in `schemas/product.ts`; money is kept as integer cents. */
 export function productSchema(clock: Clock) {
   return new Schema(
@@ -49,7 +34,6 @@ export function productSchema(clock: Clock) {
       tags: { type: [{ type: String, trim: true, lowercase: true }], default: [] },
       isActive: { type: Boolean, default: true },
       holdsByOrder: holdsByOrderField,
-      holds: legacyHoldsField,
     },
     {
       collection: "products",

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationFailedError } from "@ecom/errors";
 import { type ProductModel, type ProductRecord, toProductView } from "../models/product-model.ts";
 import { toCents } from "../schemas/money.ts";
-import type { CreateProductInput, PatchProductInput, ProductView } from "../schemas/product.ts";
+import type { CatalogEntry, CreateProductInput, PatchProductInput, ProductView } from "../schemas/product.ts";
 import { withDbErrors } from "./db-errors.ts";
 import type { ListPlan } from "./list-filter.ts";
 
@@ -17,7 +17,7 @@ function toFields(input: PatchProductInput) {
 export function productRepository(products: ProductModel) {
   return withDbErrors({
     // The reads map plain records (`lean`) with the same view as `toJSON`: building mongoose documents
-    // was 15 to 20 % of the service's CPU on catalog reads. `holds` stays unselected by the schema.
+    // was 15 to 20 % of the service's CPU on catalog reads. `holdsByOrder` stays unselected by the schema.
     async list(plan: ListPlan): Promise<{ items: ProductView[]; total: number }> {
       const [records, total] = await Promise.all([
         products
@@ -76,7 +76,7 @@ export function productRepository(products: ProductModel) {
     },
 
     /** Internal lookup for the order service: found ids only, price in cents. */
-    async getMany(ids: string[]) {
+    async getMany(ids: string[]): Promise<CatalogEntry[]> {
       const docs = await products
         .find({ _id: { $in: ids } }, { name: 1, priceCents: 1, stock: 1, isActive: 1 })
         .lean<{ _id: string; name: string; priceCents: number; stock: number; isActive: boolean }[]>();

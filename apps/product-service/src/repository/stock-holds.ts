@@ -9,11 +9,7 @@ export type Line = {
   name?: string | undefined;
 };
 
-/**
- * The fields the holds code reads and writes, as stored. `holdsByOrder` maps an order id to the
- * quantity it holds; `holds` is the older list form, which earlier versions write and which is still
- * honoured until `convertListHolds` has moved it into the map (see product-model.ts).
- */
+/** The fields the holds code reads and writes, as stored: `holdsByOrder` maps an order id to its quantity. */
 type Stored = {
   _id: string;
   isActive: boolean;
@@ -21,7 +17,6 @@ type Stored = {
   priceCents: number;
   name: string;
   holdsByOrder: Record<string, number>;
-  holds: { orderId: string; quantity: number }[];
   updatedAt: Date;
 };
 
@@ -43,21 +38,13 @@ function holdField(orderId: string): `holdsByOrder.${string}` {
   return `holdsByOrder.${orderId}`;
 }
 
-/** Matches a product on which `orderId` holds stock (`quantity` of it, when given), in either form. */
+/** Matches a product on which `orderId` holds stock (`quantity` of it, when given). */
 function holdsFor(orderId: string, quantity?: number) {
-  const field = holdField(orderId);
-  return quantity === undefined
-    ? { $or: [{ [field]: { $exists: true } }, { "holds.orderId": orderId }] }
-    : { $or: [{ [field]: quantity }, { holds: { $elemMatch: { orderId, quantity } } }] };
+  return { [holdField(orderId)]: quantity === undefined ? { $exists: true } : quantity };
 }
 
-/** Removes `orderId`'s hold in either form; the missing one is a no-op. */
 function unsetHold(orderId: string, now: Date) {
-  return {
-    $unset: { [holdField(orderId)]: "" as const },
-    $pull: { holds: { orderId } },
-    $set: { updatedAt: now },
-  };
+  return { $unset: { [holdField(orderId)]: "" as const }, $set: { updatedAt: now } };
 }
 
 /**
@@ -80,8 +67,6 @@ export async function takeHolds(products: ProductModel, orderId: string, lines: 
           ...(line.priceCents === undefined ? {} : { priceCents: line.priceCents }),
           ...(line.name === undefined ? {} : { name: line.name }),
           [field]: { $exists: false },
-          // Empty once converted, so this costs nothing; it guards holds an earlier version wrote.
-          "holds.orderId": { $ne: orderId },
         },
         update: { $inc: { stock: -line.quantity }, $set: { [field]: line.quantity, updatedAt: now } },
       },

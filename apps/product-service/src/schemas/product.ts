@@ -80,3 +80,11 @@ export const productList = z.object({
   limit: z.int(),
   total: z.int(),
 });
+
+/** The internal `getMany` lookup: found ids only, price in integer cents, inactive products flagged. */
+export const getManyInput = z.strictObject({ ids: z.array(z.uuid()).min(1).max(100) });
+export const catalogEntry = productView
+  .pick({ id: true, name: true, stock: true, isActive: true })
+  .extend({ priceCents: z.int() });
+export type CatalogEntry = z.infer<typeof catalogEntry>;
+export const getManyResult = z.array(catalogEntry);

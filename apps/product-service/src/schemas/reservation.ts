@@ -37,27 +37,40 @@ export const failureReason = z.enum([
 ]);
 export type FailureReason = z.infer<typeof failureReason>;
 
-export type ReserveResult =
-  | { ok: true; status: "reserved" }
-  | { ok: false; reason: FailureReason; shortages: Shortage[] };
+export const reserveResult = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), status: z.literal("reserved") }),
+  z.object({ ok: z.literal(false), reason: failureReason, shortages: z.array(shortage) }),
+]);
+export type ReserveResult = z.infer<typeof reserveResult>;
 
 export const orderIdInput = z.strictObject({ orderId: z.uuid() });
 
 /** `already_settled`: the order was shipped, its stock is sold and never given back. */
-export type ReleaseResult = { status: "released" | "already_released" | "already_settled" | "none_held" };
+export const releaseResult = z.object({
+  status: z.enum(["released", "already_released", "already_settled", "none_held"]),
+});
+export type ReleaseResult = z.infer<typeof releaseResult>;
+
 /**
  * `settled` counts as reserved for the order saga: the stock stays taken, only the holds are gone.
  * `reserving`: a reserve is running (or died and its lease has not run out yet).
  */
-export type ReservationStatus = { status: "reserving" | "reserved" | "settled" | "released" | "none" };
+export const reservationStatus = z.object({
+  status: z.enum(["reserving", "reserved", "settled", "released", "none"]),
+});
+export type ReservationStatus = z.infer<typeof reservationStatus>;
+
 /**
  * What recovery's `cancel` found or did: `cancelled` (nothing is or will be held: a tombstone or a
  * rollback was written now), `already_released`, `reserved` / `settled` (a reserve completed: the order
  * stands, nothing was given back) or `in_progress` (a reserve is running under a live lease; ask again).
  */
-export type CancelResult = {
-  status: "cancelled" | "already_released" | "reserved" | "settled" | "in_progress";
-};
-export type SettleResult = { status: "settled" | "already_settled" | "none_held" | "released" };
+export const cancelResult = z.object({
+  status: z.enum(["cancelled", "already_released", "reserved", "settled", "in_progress"]),
+});
+export type CancelResult = z.infer<typeof cancelResult>;
 
-export const getManyInput = z.strictObject({ ids: z.array(z.uuid()).min(1).max(100) });
+export const settleResult = z.object({
+  status: z.enum(["settled", "already_settled", "none_held", "released"]),
+});
+export type SettleResult = z.infer<typeof settleResult>;

@@ -23,3 +23,9 @@ export const userSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type User = z.infer<typeof userSchema>;
+
+/** What other services may know about a user (internal tRPC): enough to check they exist and are active. */
+export const internalUserSchema = userSchema
+  .pick({ id: true, email: true, firstName: true, lastName: true, role: true })
+  .extend({ isActive: z.boolean() });
+export const userIdInput = z.object({ id: z.uuid() });
