@@ -3,7 +3,7 @@ import { canTransition } from "../domain/order-status.ts";
 import type { OrderRecord } from "../repository/orders-repository.ts";
 import type { OrderStatus } from "../repository/tables.ts";
 import { releaseStock } from "./release-stock.ts";
-import type { CallContext, SagaDeps } from "./saga-deps.ts";
+import type { CallContext, SagaClients, SagaDeps } from "./saga-deps.ts";
 import { settleStock } from "./settle-stock.ts";
 
 function invalidTransition(from: OrderStatus, to: OrderStatus): ConflictError {
@@ -18,7 +18,7 @@ function invalidTransition(from: OrderStatus, to: OrderStatus): ConflictError {
  * holds. Either follow-up may fail without failing the committed change: recovery finishes it.
  */
 export async function changeStatus(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   order: OrderRecord,
   to: OrderStatus,
   ctx: CallContext,

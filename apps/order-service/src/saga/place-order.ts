@@ -10,7 +10,7 @@ import { totalCents } from "../domain/money.ts";
 import { requestHash } from "../domain/request-hash.ts";
 import type { OrderRecord } from "../repository/orders-repository.ts";
 import type { PlaceOrderBody } from "../schemas/order-schemas.ts";
-import type { CallContext, SagaDeps } from "./saga-deps.ts";
+import type { CallContext, SagaClients, SagaDeps } from "./saga-deps.ts";
 
 export type PlaceOrderOptions = {
   /** How long a repeated request waits for the first one holding the same Idempotency-Key. */
@@ -66,7 +66,7 @@ const MAX_ROUNDS = 5;
  * order becomes visible. Returns the order and whether it is a replay of an earlier request.
  */
 export async function placeOrder(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   options: PlaceOrderOptions,
   input: PlaceOrderInput,
   ctx: CallContext,
@@ -80,7 +80,7 @@ export async function placeOrder(
 }
 
 async function runSaga(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   options: PlaceOrderOptions,
   input: PlaceOrderInput,
   ctx: CallContext,
@@ -132,7 +132,7 @@ async function runSaga(
  * the key (never used, or its saga failed), so the caller places a fresh one.
  */
 async function awaitEarlierRequest(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   options: PlaceOrderOptions,
   userId: string,
   key: string,
@@ -165,7 +165,7 @@ type PricedLine = { productId: string; productName: string; quantity: number; pr
  * only at the price and name copied here.
  */
 async function priceLines(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   ctx: CallContext,
   principal: Principal,
   ownerId: string,
@@ -203,7 +203,7 @@ async function priceLines(
   return lines.map(({ stock: _, ...line }) => line);
 }
 
-async function readCatalog(deps: SagaDeps, ctx: CallContext, body: PlaceOrderBody) {
+async function readCatalog(deps: SagaDeps<SagaClients>, ctx: CallContext, body: PlaceOrderBody) {
   const catalog = await deps.clients.products
     .withRequestId(ctx.requestId)
     .getMany.query({ ids: body.items.map((i) => i.productId) });
@@ -212,7 +212,12 @@ async function readCatalog(deps: SagaDeps, ctx: CallContext, body: PlaceOrderBod
 }
 
 /** Asks the user service whether the owner may order, and remembers a yes for a few seconds. */
-async function checkActive(deps: SagaDeps, ctx: CallContext, principal: Principal, ownerId: string) {
+async function checkActive(
+  deps: SagaDeps<SagaClients>,
+  ctx: CallContext,
+  principal: Principal,
+  ownerId: string,
+) {
   const owner = await deps.clients.users.withRequestId(ctx.requestId).getById.query({ id: ownerId });
   if (owner?.isActive) {
     deps.activeUsers.rememberActive(ownerId);
@@ -233,7 +238,7 @@ const CATALOG_CHANGED = Symbol("catalog changed");
  * no longer the catalog's (the caller prices again).
  */
 async function reserve(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   options: PlaceOrderOptions,
   orderId: string,
   lines: PricedLine[],

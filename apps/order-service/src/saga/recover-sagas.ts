@@ -1,7 +1,7 @@
 import type { RecoveryOutcome as Outcome } from "../metrics/order-metrics.ts";
 import type { Claim, RecoveryKind } from "../repository/orders-repository.ts";
 import { releaseStock } from "./release-stock.ts";
-import type { CallContext, SagaDeps } from "./saga-deps.ts";
+import type { CallContext, SagaClients, SagaDeps } from "./saga-deps.ts";
 import { settleStock } from "./settle-stock.ts";
 
 export type RecoveryOptions = {
@@ -39,7 +39,7 @@ export type RecoveryReport = {
  * are settled again (both idempotent on the product side). Old idempotency keys are dropped last.
  */
 export async function recoverSagas(
-  deps: SagaDeps,
+  deps: SagaDeps<SagaClients>,
   options: RecoveryOptions,
   ctx: CallContext,
 ): Promise<RecoveryReport> {
@@ -82,7 +82,12 @@ export async function recoverSagas(
 }
 
 /** Works one claimed row and gives the claim back on every path, so no row waits out a lease needlessly. */
-async function work(deps: SagaDeps, kind: RecoveryKind, claim: Claim, ctx: CallContext): Promise<Outcome> {
+async function work(
+  deps: SagaDeps<SagaClients>,
+  kind: RecoveryKind,
+  claim: Claim,
+  ctx: CallContext,
+): Promise<Outcome> {
   try {
     if (kind === "release") return (await releaseStock(deps, claim.id, ctx)) ? "release_finished" : "error";
     if (kind === "settle") return (await settleStock(deps, claim.id, ctx)) ? "settle_finished" : "error";
@@ -99,7 +104,7 @@ async function work(deps: SagaDeps, kind: RecoveryKind, claim: Claim, ctx: CallC
   }
 }
 
-async function finishSaga(deps: SagaDeps, orderId: string, ctx: CallContext): Promise<Outcome> {
+async function finishSaga(deps: SagaDeps<SagaClients>, orderId: string, ctx: CallContext): Promise<Outcome> {
   const products = deps.clients.products.withRequestId(ctx.requestId);
   const { status } = await products.cancel.mutate({ orderId });
   // "settled" (the stock is sold) only follows "reserved": the stock stays taken either way.

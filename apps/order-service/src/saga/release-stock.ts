@@ -1,11 +1,15 @@
-import type { CallContext, SagaDeps } from "./saga-deps.ts";
+import type { CallContext, SagaClients, SagaDeps } from "./saga-deps.ts";
 
 /**
  * Gives a cancelled order's stock back. The product service releases a reservation once, so calling
  * this again (from recovery, or after a crash) never returns stock twice. False when it could not
  * reach the product service; `release_pending` stays set and recovery finishes the job.
  */
-export async function releaseStock(deps: SagaDeps, orderId: string, ctx: CallContext): Promise<boolean> {
+export async function releaseStock(
+  deps: SagaDeps<SagaClients>,
+  orderId: string,
+  ctx: CallContext,
+): Promise<boolean> {
   try {
     const { status } = await deps.clients.products.withRequestId(ctx.requestId).release.mutate({ orderId });
     await deps.orders.markStockReleased(orderId);

@@ -1,4 +1,4 @@
-import type { CallContext, SagaDeps } from "./saga-deps.ts";
+import type { CallContext, SagaClients, SagaDeps } from "./saga-deps.ts";
 
 /**
  * Tells the product service a shipped order's stock is sold, so it drops the order's holds from its
@@ -6,7 +6,11 @@ import type { CallContext, SagaDeps } from "./saga-deps.ts";
  * after a crash) is harmless. False when it could not reach the product service; `settle_pending`
  * stays set and recovery finishes the job.
  */
-export async function settleStock(deps: SagaDeps, orderId: string, ctx: CallContext): Promise<boolean> {
+export async function settleStock(
+  deps: SagaDeps<SagaClients>,
+  orderId: string,
+  ctx: CallContext,
+): Promise<boolean> {
   try {
     const { status } = await deps.clients.products.withRequestId(ctx.requestId).settle.mutate({ orderId });
     await deps.orders.markStockSettled(orderId);
