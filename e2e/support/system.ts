@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type NginxOptions, type NginxProcess, startNginx } from "@ecom/nginx";
 import {
   freePort,
   type MongoServer,
@@ -11,7 +12,6 @@ import {
   startPostgres,
   startServiceProcess,
 } from "@ecom/test-harness";
-import { type NginxOptions, type NginxProcess, startNginx } from "../../tools/nginx/src/index.ts";
 
 export type ServiceName = "users" | "products" | "orders";
 export const serviceNames: ServiceName[] = ["users", "products", "orders"];

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createLogger } from "../../packages/observability/src/index.ts";
+import { createLogger } from "@ecom/observability";
 import { find, manifestsDir, render } from "./kustomize.ts";
 
 /** Fluent Bit's classic configuration: [SECTION] headers followed by `Key Value` lines. */

@@ -9,11 +9,11 @@ export const productServiceEnv = z
   .object({
     ...commonEnv,
     PORT: z.coerce.number().int().min(1).max(65_535).default(3002),
-    /** Unset outside production: the embedded mongo-java-server under `<repo>/.data/mongo` is started. */
-    MONGO_URL: z
-      .string()
-      .regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URL")
-      .optional(),
+    /**
+     * Required in every mode: the service never starts a database itself. `bun run dev`, the tests and
+     * the benchmark start the embedded MongoDB-wire server (tools/mongo-server) and pass its URL.
+     */
+    MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// or mongodb+srv:// URL"),
     MONGO_DB_NAME: z.string().min(1).default("products_db"),
     JWT_ISSUER: z.string().min(1).default("ecom-user-service"),
     JWKS_URL: z.url().default("http://127.0.0.1:3001/api/users/.well-known/jwks.json"),
@@ -24,8 +24,6 @@ export const productServiceEnv = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
-    if (!env.MONGO_URL)
-      ctx.addIssue({ code: "custom", path: ["MONGO_URL"], message: "is required in production" });
     if (env.INTERNAL_SERVICE_TOKEN === LOCAL_SERVICE_TOKEN)
       ctx.addIssue({
         code: "custom",

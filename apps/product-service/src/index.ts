@@ -6,8 +6,7 @@ import { requestLimitsFromEnv } from "@ecom/request-guard";
 import { systemClock } from "@ecom/service-kit";
 import { createApp } from "./app.ts";
 import { productServiceEnv } from "./config.ts";
-import { embeddedDataDir } from "./db/embedded-data-dir.ts";
-import { openConfiguredDatabase } from "./db/open-configured-database.ts";
+import { openDatabase } from "./db/database.ts";
 import { demoCatalog } from "./seed/demo-catalog.ts";
 import { seedCatalog } from "./seed/seed-catalog.ts";
 
@@ -15,7 +14,7 @@ const env = loadConfigOrExit(productServiceEnv);
 const logger = createLogger({ service: "product-service", level: env.LOG_LEVEL });
 const clock = systemClock;
 
-const db = await openConfiguredDatabase(env, { clock, logger, embeddedDataDir });
+const db = await openDatabase({ url: env.MONGO_URL, dbName: env.MONGO_DB_NAME, clock });
 await db.prepare();
 if (
   (env.SEED_ON_EMPTY ?? env.NODE_ENV !== "production") &&

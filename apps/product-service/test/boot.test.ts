@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@ecom/observability";
-import { systemClock } from "@ecom/service-kit";
 import {
   createTestIssuer,
   freePort,
@@ -13,12 +10,11 @@ import {
   startServiceProcess,
   type TestIssuer,
 } from "@ecom/test-harness";
-import { openConfiguredDatabase } from "../src/db/open-configured-database.ts";
 import { demoCatalog } from "../src/seed/demo-catalog.ts";
 
 const appDir = join(import.meta.dir, "..");
 const entry = join(appDir, "src", "index.ts");
-const silent = createLogger({ service: "product-service", level: "error", sink: () => {} });
+const _silent = createLogger({ service: "product-service", level: "error", sink: () => {} });
 
 let mongo: MongoServer;
 let issuer: TestIssuer;
@@ -87,15 +83,15 @@ describe("src/index.ts as a process", () => {
     expect(service.lines().join("\n")).not.toContain("seeded empty catalog");
   });
 
-  test("production without MONGO_URL stops with one config error line", async () => {
+  test("without MONGO_URL it stops with one config error line naming the variable", async () => {
     const proc = Bun.spawn(["bun", entry], {
-      env: { ...process.env, NODE_ENV: "production", MONGO_URL: "", PORT: String(freePort()) },
+      env: { ...process.env, MONGO_URL: "", PORT: String(freePort()) },
       stdout: "pipe",
       stderr: "pipe",
     });
     expect(await proc.exited).toBe(1);
     expect((await new Response(proc.stderr).text()).trim()).toBe(
-      "Invalid environment variable MONGO_URL: is required in production",
+      "Invalid environment variable MONGO_URL: is required",
     );
   });
 });
@@ -113,32 +109,5 @@ describe("bun run seed", () => {
           : { inserted: 0, existing: demoCatalog.length },
       );
     }
-  });
-});
-
-describe("openConfiguredDatabase", () => {
-  test("without MONGO_URL it starts the embedded server in the data dir and stops it on close", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "product-embedded-"));
-    try {
-      const db = await openConfiguredDatabase(
-        { MONGO_URL: undefined, MONGO_DB_NAME: "products_db" },
-        { clock: systemClock, logger: silent, embeddedDataDir: dataDir },
-      );
-      await db.prepare();
-      await db.ping();
-      await db.close();
-      await expect(db.ping()).rejects.toThrow();
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-
-  test("with MONGO_URL it connects to that server and the named database", async () => {
-    const db = await openConfiguredDatabase(
-      { MONGO_URL: mongo.url, MONGO_DB_NAME: "named_db" },
-      { clock: systemClock, logger: silent, embeddedDataDir: "/nonexistent" },
-    );
-    expect(db.connection.name).toBe("named_db");
-    await db.close();
   });
 });

@@ -3,8 +3,9 @@ import { ConfigError, loadConfig } from "@ecom/config";
 import { productServiceEnv } from "../src/config.ts";
 
 describe("product service configuration", () => {
-  test("local defaults: port 3002, embedded database, seeding left to NODE_ENV", () => {
-    const env = loadConfig(productServiceEnv, {});
+  test("local defaults: port 3002, seeding left to NODE_ENV", () => {
+    const local = { MONGO_URL: "mongodb://127.0.0.1:27017" };
+    const env = loadConfig(productServiceEnv, local);
     expect(env).toMatchObject({
       PORT: 3002,
       MONGO_DB_NAME: "products_db",
@@ -12,18 +13,19 @@ describe("product service configuration", () => {
       JWKS_URL: "http://127.0.0.1:3001/api/users/.well-known/jwks.json",
       RESERVATION_LEASE_MS: 10_000,
     });
-    expect(env.MONGO_URL).toBeUndefined();
     expect(env.SEED_ON_EMPTY).toBeUndefined();
-    expect(loadConfig(productServiceEnv, { SEED_ON_EMPTY: "false", PORT: "4000" })).toMatchObject({
+    expect(loadConfig(productServiceEnv, { ...local, SEED_ON_EMPTY: "false", PORT: "4000" })).toMatchObject({
       SEED_ON_EMPTY: false,
       PORT: 4000,
     });
   });
 
-  test("production refuses a missing MONGO_URL and the local internal token", () => {
-    expect(() => loadConfig(productServiceEnv, { NODE_ENV: "production" })).toThrow(
-      new ConfigError("Invalid environment variable MONGO_URL: is required in production"),
-    );
+  test("MONGO_URL is required in every mode; production also refuses the local internal token", () => {
+    for (const NODE_ENV of ["development", "test", "production"]) {
+      expect(() => loadConfig(productServiceEnv, { NODE_ENV })).toThrow(
+        new ConfigError("Invalid environment variable MONGO_URL: is required"),
+      );
+    }
     expect(() =>
       loadConfig(productServiceEnv, { NODE_ENV: "production", MONGO_URL: "mongodb://db:27017" }),
     ).toThrow("INTERNAL_SERVICE_TOKEN");
@@ -37,7 +39,8 @@ describe("product service configuration", () => {
 
   test("malformed values name the variable", () => {
     expect(() => loadConfig(productServiceEnv, { MONGO_URL: "postgres://x" })).toThrow("MONGO_URL");
-    expect(() => loadConfig(productServiceEnv, { SEED_ON_EMPTY: "yes" })).toThrow("SEED_ON_EMPTY");
-    expect(() => loadConfig(productServiceEnv, { PORT: "99999" })).toThrow("PORT");
+    const local = { MONGO_URL: "mongodb://127.0.0.1:27017" };
+    expect(() => loadConfig(productServiceEnv, { ...local, SEED_ON_EMPTY: "yes" })).toThrow("SEED_ON_EMPTY");
+    expect(() => loadConfig(productServiceEnv, { ...local, PORT: "99999" })).toThrow("PORT");
   });
 });

@@ -1,6 +1,6 @@
 import { createDatabase, migrateToLatest } from "@ecom/db";
-import { migrations } from "../../../apps/order-service/src/migrations/index.ts";
-import type { OrdersDatabase } from "../../../apps/order-service/src/repository/tables.ts";
+import { migrations } from "@ecom/order-service/migrations";
+import type { OrdersDatabase } from "@ecom/order-service/tables";
 import { ceilingArgs, closedLoop, printOutput } from "./closed-loop.ts";
 
 /**

@@ -1,4 +1,5 @@
-import { startMongoServer } from "@ecom/mongo-server";
+import { join } from "node:path";
+import { pumpLines } from "@ecom/stream-lines";
 
 export type MongoServer = {
   /** Connection string naming a fresh, empty database. */
@@ -22,6 +23,42 @@ function withDatabase(url: string, name: string): string {
   return `${hosts}/${name}${query === undefined ? "" : `?${query}`}`;
 }
 
+/** The embedded server's command line; run as a program, the way PostgreSQL's binaries are. */
+const mongoServerMain = join(import.meta.dir, "..", "..", "..", "tools", "mongo-server", "src", "main.ts");
+/** What the command prints once it accepts connections. */
+const readyLine = /MONGO_URL=(mongodb:\/\/\S+\/)<database>/;
+
+/**
+ * Runs the embedded MongoDB-wire-compatible server's command (tools/mongo-server) in memory on a
+ * free port and resolves with its URL once it accepts connections.
+ */
+async function runMongoServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  const proc = Bun.spawn(["bun", mongoServerMain, "--memory", "--port", "0"], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const output: string[] = [];
+  const { promise: ready, resolve } = Promise.withResolvers<string | undefined>();
+  const take = (line: string) => {
+    output.push(line);
+    const match = readyLine.exec(line);
+    if (match) resolve(match[1]);
+  };
+  void pumpLines(proc.stdout, take);
+  void pumpLines(proc.stderr, take);
+  void proc.exited.then(() => resolve(undefined));
+  const url = await ready;
+  if (url === undefined) throw new Error(`mongo server exited with ${proc.exitCode}:\n${output.join("\n")}`);
+  return {
+    url,
+    stop: async () => {
+      // SIGTERM: the command stops the server and waits for it before exiting.
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
+
 /**
  * An in-memory MongoDB-wire-compatible server (tools/mongo-server) on a free port;
  * `TEST_MONGO_URL` points tests at an existing server instead, where each run gets its own database.
@@ -35,7 +72,7 @@ export async function startMongo(): Promise<MongoServer> {
       stop: async () => {},
     };
   }
-  const server = await startMongoServer({ memory: true });
+  const server = await runMongoServer();
   return {
     url: withDatabase(server.url, uniqueName()),
     createDatabaseUrl: (name) => withDatabase(server.url, name ?? uniqueName()),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { api, login, newCustomer } from "../../../e2e/support/client.ts";
-import { type E2eSystem, type ServiceName, serviceNames, startSystem } from "../../../e2e/support/system.ts";
+import { api, login, newCustomer } from "@ecom/e2e/support/client";
+import { type E2eSystem, type ServiceName, serviceNames, startSystem } from "@ecom/e2e/support/system";
 import { runSchemathesis, schemathesisInstalled } from "../src/schemathesis.ts";
 
 /**
