@@ -37,10 +37,8 @@ beforeAll(async () => {
   direct = await listening({});
 });
 afterAll(async () => {
-  for (const { t } of [proxied, direct]) {
-    await t.app.stop();
-    await t.close();
-  }
+  // Stopping the service also closes its listener.
+  for (const { t } of [proxied, direct]) await t.close();
   await pg.stop();
 });
 

@@ -1,1 +1,10 @@
+export { runService } from "./run-service.ts";
 export { serve } from "./serve.ts";
+export {
+  type Background,
+  elysiaServiceRoot,
+  type Listening,
+  type ServiceRoot,
+  urlHost,
+} from "./service-root.ts";
+export { StartupFailure } from "./startup-failure.ts";
