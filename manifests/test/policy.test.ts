@@ -136,7 +136,8 @@ describe("every workload in staging and prod is hardened", () => {
   for (const env of environments.filter((e) => e.readOnlyRoot)) {
     test(`${env.name}: non-root, no escalation, no capabilities, read-only root, probes, resources, no token`, async () => {
       const list = workloads(await render(env.path));
-      expect(list.length).toBe(6);
+      // The three services, the three databases and edge-errors (the ingress's error backend).
+      expect(list.length).toBe(7);
       for (const w of list) {
         const pod = w.spec.template.spec;
         const at = `${w.kind}/${w.metadata.name}`;
@@ -321,15 +322,16 @@ describe("prod: disruption budgets, zone spread and network isolation", () => {
     }
   });
 
-  test("each service keeps all but one pod through voluntary disruptions", async () => {
+  test("each service, and edge-errors, keeps all but one pod through voluntary disruptions", async () => {
     const prod = await render("overlays/prod");
-    for (const svc of services) {
-      const pdb = find(prod, "PodDisruptionBudget", svc.name);
+    for (const name of [...services.map((s) => s.name), "edge-errors"]) {
+      const pdb = find(prod, "PodDisruptionBudget", name);
       expect(pdb.spec).toEqual({
         maxUnavailable: 1,
-        selector: { matchLabels: { "app.kubernetes.io/name": svc.name } },
+        selector: { matchLabels: { "app.kubernetes.io/name": name } },
       });
     }
+    expect(find(prod, "Deployment", "edge-errors").spec.replicas).toBe(2);
   });
 
   const pod = (name: string, namespace = "production"): Endpoint => ({
@@ -363,6 +365,19 @@ describe("prod: disruption budgets, zone spread and network isolation", () => {
       expect(allowed(all, ingressController, pod(svc.name), 9999)).toBe(false);
       expect(allowed(all, ingressController, pod(svc.database), svc.databasePort)).toBe(false);
     }
+  });
+
+  test("edge-errors is reached by the ingress controller on its error port only, and reaches nothing", async () => {
+    const all = await policies();
+    expect(allowed(all, ingressController, pod("edge-errors"), 8080)).toBe(true);
+    expect(allowed(all, ingressController, pod("edge-errors"), 8081)).toBe(false);
+    expect(allowed(all, stranger, pod("edge-errors"), 8080)).toBe(false);
+    expect(allowed(all, pod("user-service"), pod("edge-errors"), 8080)).toBe(false);
+    for (const svc of services) {
+      expect(allowed(all, pod("edge-errors"), pod(svc.name), svc.port)).toBe(false);
+      expect(allowed(all, pod("edge-errors"), pod(svc.database), svc.databasePort)).toBe(false);
+    }
+    expect(allowed(all, pod("edge-errors"), dns, 53, "UDP")).toBe(true);
   });
 
   test("Prometheus scrapes every service", async () => {

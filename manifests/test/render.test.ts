@@ -227,12 +227,15 @@ describe("the login rate limit matches the local edge", () => {
       ).toEqual([]);
     });
 
-    test(`${env}: ecom-api-login has ecom-api's TLS redirect, body size and timeout annotations`, async () => {
+    test(`${env}: ecom-api-login has ecom-api's TLS redirect, body size, timeout and error backend annotations`, async () => {
       const objects = await render(path);
       const shared = Object.entries(annotations(objects, "ecom-api")).filter(([key]) =>
         key.startsWith("nginx.ingress.kubernetes.io/"),
       );
       expect(shared.map(([key]) => key.replace("nginx.ingress.kubernetes.io/", "")).sort()).toEqual([
+        "custom-http-errors",
+        "default-backend",
+        "disable-proxy-intercept-errors",
         "force-ssl-redirect",
         "proxy-body-size",
         "proxy-read-timeout",

@@ -1,5 +1,6 @@
 export { freePort } from "./free-port.ts";
 export { type MongoServer, startMongo } from "./mongo.ts";
 export { type PostgresServer, startPostgres } from "./postgres.ts";
+export { type RawResponse, rawRequest } from "./raw-request.ts";
 export { type ServiceProcess, startServiceProcess } from "./service-process.ts";
 export { createTestIssuer, type TestIssuer } from "./test-issuer.ts";

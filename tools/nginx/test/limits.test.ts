@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rawRequest } from "@ecom/test-harness";
 import { type NginxProcess, startNginx } from "../src/index.ts";
 import { httpsFetch, startInstance } from "./fake-instances.ts";
 
@@ -93,6 +94,22 @@ describe("header limit", () => {
       code: "HEADERS_TOO_LARGE",
       requestId,
     });
+    expect(products.seen.length).toBe(before);
+  });
+
+  test("a request line nginx cannot parse → 400 in the error shape, never reaching the service", async () => {
+    const before = products.seen.length;
+    for (const line of ["GET /a b c HTTP/1.1", "G@T / HTTP/1.1", "GET /api/products\x01 HTTP/1.1"]) {
+      const reply = await rawRequest(nginx.port, `${line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, {
+        tls: true,
+      });
+      expect(reply.status).toBe(400);
+      const requestId = reply.headers["x-request-id"];
+      expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+      expect(JSON.parse(reply.body)).toEqual({
+        error: { code: "VALIDATION_ERROR", message: "The request is malformed", requestId },
+      });
+    }
     expect(products.seen.length).toBe(before);
   });
 });
