@@ -4,34 +4,35 @@ import type { RequestLimits } from "@ecom/request-guard";
 import type { Clock } from "@ecom/service-kit";
 import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
+import type { ProductServiceConfig } from "./config.ts";
 import type { ProductsDatabase } from "./db/database.ts";
-import { productRepository } from "./repository/products.ts";
-import { reservationRepository } from "./repository/reservations.ts";
+import { createProductRepository } from "./repository/products.ts";
+import { createReservationRepository } from "./repository/reservations.ts";
 import { productRoutes } from "./routes/products.ts";
 import { createProductRouter } from "./trpc/router.ts";
 
 export type AppDeps = {
-  /** Request limits enforced before routing; the defaults when absent (tests). */
-  limits?: RequestLimits;
+  /** Request limits enforced before routing. */
+  limits: RequestLimits;
   db: Pick<ProductsDatabase, "products" | "reservations" | "ping">;
   verifier: TokenVerifier;
   clock: Clock;
   logger: Logger;
   metrics: ServiceMetrics;
-  config: { internalServiceToken: string; reservationLeaseMs: number };
+  config: Pick<ProductServiceConfig, "INTERNAL_SERVICE_TOKEN" | "RESERVATION_LEASE_MS">;
 };
 
-/** Builds the whole HTTP surface from its dependencies; `index.ts` supplies real ones, tests their own. */
+/** Builds the whole HTTP surface from its dependencies; `service.ts` supplies them (tests override some). */
 export function createApp(deps: AppDeps) {
-  const products = productRepository(deps.db.products);
-  const reservations = reservationRepository({
+  const products = createProductRepository(deps.db.products);
+  const reservations = createReservationRepository({
     products: deps.db.products,
     reservations: deps.db.reservations,
     clock: deps.clock,
-    leaseMs: deps.config.reservationLeaseMs,
+    leaseMs: deps.config.RESERVATION_LEASE_MS,
   });
   return createServiceApp({
-    ...(deps.limits ? { limits: deps.limits } : {}),
+    limits: deps.limits,
     name: "product-service",
     title: "Product service",
     version: "1.0.0",
@@ -43,7 +44,9 @@ export function createApp(deps: AppDeps) {
     .use(productRoutes({ repository: products, verifier: deps.verifier }))
     .use(
       trpcRoute(createProductRouter({ products, reservations }), {
-        serviceToken: deps.config.internalServiceToken,
+        serviceToken: deps.config.INTERNAL_SERVICE_TOKEN,
       }),
     );
 }
+
+export type ProductServiceApp = ReturnType<typeof createApp>;

@@ -5,7 +5,7 @@ const LOCAL_SERVICE_TOKEN = commonEnv.INTERNAL_SERVICE_TOKEN.parse(undefined);
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** The product service's environment; production refuses every local fallback. */
-export const productServiceEnv = z
+export const configSchema = z
   .object({
     ...commonEnv,
     PORT: z.coerce.number().int().min(1).max(65_535).default(3002),
@@ -32,4 +32,4 @@ export const productServiceEnv = z
       });
   });
 
-export type ProductServiceEnv = z.infer<typeof productServiceEnv>;
+export type ProductServiceConfig = z.infer<typeof configSchema>;

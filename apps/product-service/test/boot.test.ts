@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createLogger } from "@ecom/observability";
 import {
   createTestIssuer,
   freePort,
@@ -14,7 +13,6 @@ import { demoCatalog } from "../src/seed/demo-catalog.ts";
 
 const appDir = join(import.meta.dir, "..");
 const entry = join(appDir, "src", "index.ts");
-const _silent = createLogger({ service: "product-service", level: "error", sink: () => {} });
 
 let mongo: MongoServer;
 let issuer: TestIssuer;
@@ -93,6 +91,27 @@ describe("src/index.ts as a process", () => {
     expect((await new Response(proc.stderr).text()).trim()).toBe(
       "Invalid environment variable MONGO_URL: is required",
     );
+  });
+
+  test("with no database at MONGO_URL it stops with one structured line, not a stack", async () => {
+    const proc = Bun.spawn(["bun", entry], {
+      env: {
+        ...process.env,
+        ...baseEnv(),
+        MONGO_URL: `mongodb://127.0.0.1:${freePort()}`,
+        PORT: String(freePort()),
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(await proc.exited).toBe(1);
+    const lines = (await new Response(proc.stdout).text()).trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({
+      "log.level": "error",
+      message: "start-up failed: could not prepare the products database",
+    });
+    expect(await new Response(proc.stderr).text()).toBe("");
   });
 });
 

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig } from "@ecom/config";
-import { productServiceEnv } from "../src/config.ts";
+import { configSchema } from "../src/config.ts";
 
 describe("product service configuration", () => {
   test("local defaults: port 3002, seeding left to NODE_ENV", () => {
     const local = { MONGO_URL: "mongodb://127.0.0.1:27017" };
-    const env = loadConfig(productServiceEnv, local);
+    const env = loadConfig(configSchema, local);
     expect(env).toMatchObject({
       PORT: 3002,
       MONGO_DB_NAME: "products_db",
@@ -14,7 +14,7 @@ describe("product service configuration", () => {
       RESERVATION_LEASE_MS: 10_000,
     });
     expect(env.SEED_ON_EMPTY).toBeUndefined();
-    expect(loadConfig(productServiceEnv, { ...local, SEED_ON_EMPTY: "false", PORT: "4000" })).toMatchObject({
+    expect(loadConfig(configSchema, { ...local, SEED_ON_EMPTY: "false", PORT: "4000" })).toMatchObject({
       SEED_ON_EMPTY: false,
       PORT: 4000,
     });
@@ -22,14 +22,14 @@ describe("product service configuration", () => {
 
   test("MONGO_URL is required in every mode; production also refuses the local internal token", () => {
     for (const NODE_ENV of ["development", "test", "production"]) {
-      expect(() => loadConfig(productServiceEnv, { NODE_ENV })).toThrow(
+      expect(() => loadConfig(configSchema, { NODE_ENV })).toThrow(
         new ConfigError("Invalid environment variable MONGO_URL: is required"),
       );
     }
     expect(() =>
-      loadConfig(productServiceEnv, { NODE_ENV: "production", MONGO_URL: "mongodb://db:27017" }),
+      loadConfig(configSchema, { NODE_ENV: "production", MONGO_URL: "mongodb://db:27017" }),
     ).toThrow("INTERNAL_SERVICE_TOKEN");
-    const env = loadConfig(productServiceEnv, {
+    const env = loadConfig(configSchema, {
       NODE_ENV: "production",
       MONGO_URL: "mongodb://db:27017",
       INTERNAL_SERVICE_TOKEN: "a-real-secret-of-enough-length",
@@ -38,9 +38,9 @@ describe("product service configuration", () => {
   });
 
   test("malformed values name the variable", () => {
-    expect(() => loadConfig(productServiceEnv, { MONGO_URL: "postgres://x" })).toThrow("MONGO_URL");
+    expect(() => loadConfig(configSchema, { MONGO_URL: "postgres://x" })).toThrow("MONGO_URL");
     const local = { MONGO_URL: "mongodb://127.0.0.1:27017" };
-    expect(() => loadConfig(productServiceEnv, { ...local, SEED_ON_EMPTY: "yes" })).toThrow("SEED_ON_EMPTY");
-    expect(() => loadConfig(productServiceEnv, { ...local, PORT: "99999" })).toThrow("PORT");
+    expect(() => loadConfig(configSchema, { ...local, SEED_ON_EMPTY: "yes" })).toThrow("SEED_ON_EMPTY");
+    expect(() => loadConfig(configSchema, { ...local, PORT: "99999" })).toThrow("PORT");
   });
 });

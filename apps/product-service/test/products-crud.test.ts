@@ -258,8 +258,8 @@ describe("service surface", () => {
 
 describe("model validation", () => {
   test("the mongoose schema refuses what the REST schema refuses, as a 400, even when called directly", async () => {
-    const { productRepository } = await import("../src/repository/products.ts");
-    const repository = productRepository(f.db.products);
+    const { createProductRepository } = await import("../src/repository/products.ts");
+    const repository = createProductRepository(f.db.products);
     const error = await repository
       .create({ name: "x", description: "y", price: 1, category: "c", stock: -1 })
       .catch((e: unknown) => e);

@@ -1,7 +1,7 @@
 import type { Clock } from "@ecom/service-kit";
 import mongoose from "mongoose";
-import { productModel } from "../models/product-model.ts";
-import { reservationModel } from "../models/reservation-model.ts";
+import { createProductModel } from "../models/product-model.ts";
+import { createReservationModel } from "../models/reservation-model.ts";
 
 export type ProductsDatabase = Awaited<ReturnType<typeof openDatabase>>;
 
@@ -20,8 +20,8 @@ export async function openDatabase(options: { url: string; dbName?: string; cloc
     maxPoolSize: 20,
   });
   await connection.asPromise();
-  const products = productModel(connection, options.clock);
-  const reservations = reservationModel(connection, options.clock);
+  const products = createProductModel(connection, options.clock);
+  const reservations = createReservationModel(connection, options.clock);
   return {
     connection,
     products,

@@ -21,7 +21,7 @@ const holdsByOrderField = {
 };
 
 /** Mirrors the REST schema in `schemas/product.ts`; money is kept as integer cents. */
-export function productSchema(clock: Clock) {
+export function createProductSchema(clock: Clock) {
   return new Schema(
     {
       _id: { type: String, default: () => randomUUID() },
@@ -52,7 +52,7 @@ export function productSchema(clock: Clock) {
     .index({ createdAt: -1 });
 }
 
-export type ProductRecord = InferSchemaType<ReturnType<typeof productSchema>> & {
+export type ProductRecord = InferSchemaType<ReturnType<typeof createProductSchema>> & {
   _id: string;
   createdAt: Date;
   updatedAt: Date;
@@ -75,8 +75,8 @@ export function toProductView(record: ProductRecord): ProductView {
   };
 }
 
-export function productModel(connection: Connection, clock: Clock) {
-  return connection.model("Product", productSchema(clock));
+export function createProductModel(connection: Connection, clock: Clock) {
+  return connection.model("Product", createProductSchema(clock));
 }
 
-export type ProductModel = ReturnType<typeof productModel>;
+export type ProductModel = ReturnType<typeof createProductModel>;

@@ -29,7 +29,7 @@ const itemSchema = new Schema(
  * written with that status, never read back: the authoritative holds live on the product documents
  * themselves (see product-model.ts), and resume and rollback work from those.
  */
-export function reservationSchema(clock: Clock) {
+export function createReservationSchema(clock: Clock) {
   return new Schema(
     {
       _id: { type: String, required: true },
@@ -59,10 +59,10 @@ export function reservationSchema(clock: Clock) {
   );
 }
 
-export type ReservationRecord = InferSchemaType<ReturnType<typeof reservationSchema>>;
+export type ReservationRecord = InferSchemaType<ReturnType<typeof createReservationSchema>>;
 
-export function reservationModel(connection: Connection, clock: Clock) {
-  return connection.model("Reservation", reservationSchema(clock));
+export function createReservationModel(connection: Connection, clock: Clock) {
+  return connection.model("Reservation", createReservationSchema(clock));
 }
 
-export type ReservationModel = ReturnType<typeof reservationModel>;
+export type ReservationModel = ReturnType<typeof createReservationModel>;

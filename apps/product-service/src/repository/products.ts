@@ -14,7 +14,7 @@ function toFields(input: PatchProductInput) {
   return price === undefined ? rest : { ...rest, priceCents: toCents(price) };
 }
 
-export function productRepository(products: ProductModel) {
+export function createProductRepository(products: ProductModel) {
   return withDbErrors({
     // The reads map plain records (`lean`) with the same view as `toJSON`: building mongoose documents
     // was 15 to 20 % of the service's CPU on catalog reads. `holdsByOrder` stays unselected by the schema.
@@ -93,4 +93,4 @@ export function productRepository(products: ProductModel) {
   });
 }
 
-export type ProductRepository = ReturnType<typeof productRepository>;
+export type ProductRepository = ReturnType<typeof createProductRepository>;

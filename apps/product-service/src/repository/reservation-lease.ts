@@ -8,7 +8,7 @@ const POLL_MS = 20;
  * Who may work on a `reserving` record: its `owner`, until `leaseUntil`. A call that died leaves its
  * lease to run out; then the next call takes the record over and resumes or rolls it back.
  */
-export function reservationLease(deps: {
+export function createReservationLease(deps: {
   reservations: ReservationModel;
   clock: Clock;
   /** How long a reserve call owns a `reserving` record before another call may take it over. */
@@ -54,4 +54,4 @@ export function reservationLease(deps: {
   };
 }
 
-export type ReservationLease = ReturnType<typeof reservationLease>;
+export type ReservationLease = ReturnType<typeof createReservationLease>;

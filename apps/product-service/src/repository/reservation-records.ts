@@ -28,7 +28,7 @@ type Ending = { status: "reserved"; taken: string[] } | { status: "released"; fa
  * The state changes of the reservation records. Each is one conditional single-document write, so of
  * concurrent callers exactly one wins, and each answers whether this caller did.
  */
-export function reservationRecords(reservations: ReservationModel, clock: Clock) {
+export function createReservationRecords(reservations: ReservationModel, clock: Clock) {
   // The model's collection typed with our string ids (mongoose types it for ObjectId ids).
   const collection = reservations.collection as unknown as mongo.Collection<Written>;
 
@@ -98,4 +98,4 @@ export function reservationRecords(reservations: ReservationModel, clock: Clock)
   };
 }
 
-export type ReservationRecords = ReturnType<typeof reservationRecords>;
+export type ReservationRecords = ReturnType<typeof createReservationRecords>;

@@ -10,16 +10,16 @@ import type {
   SettleResult,
 } from "../schemas/reservation.ts";
 import { withDbErrors } from "./db-errors.ts";
-import { reservationLease } from "./reservation-lease.ts";
-import { type Reservation, reservationRecords } from "./reservation-records.ts";
-import { reserveRun } from "./reserve-run.ts";
+import { createReservationLease } from "./reservation-lease.ts";
+import { createReservationRecords, type Reservation } from "./reservation-records.ts";
+import { createReserveRun } from "./reserve-run.ts";
 import { dropHolds, type Line, returnAll } from "./stock-holds.ts";
 
 /**
  * Stock reservations for orders, one record per order id, without multi-document transactions: the
  * states, the write order and why every crash point is safe are in the service README.
  */
-export function reservationRepository(deps: {
+export function createReservationRepository(deps: {
   products: ProductModel;
   reservations: ReservationModel;
   clock: Clock;
@@ -27,14 +27,14 @@ export function reservationRepository(deps: {
   leaseMs: number;
 }) {
   const { products, clock } = deps;
-  const records = reservationRecords(deps.reservations, clock);
-  const lease = reservationLease({
+  const records = createReservationRecords(deps.reservations, clock);
+  const lease = createReservationLease({
     reservations: deps.reservations,
     clock,
     leaseMs: deps.leaseMs,
     load: records.load,
   });
-  const { run, awaitOutcome } = reserveRun({ products, records, lease, clock });
+  const { run, awaitOutcome } = createReserveRun({ products, records, lease, clock });
   // Idempotent: only lines the order still holds are given back or dropped.
   const giveBack = (record: Reservation) => returnAll(products, record._id, record.items, clock.now());
   const drop = (record: Reservation) => dropHolds(products, record._id, record.items, clock.now());
@@ -136,4 +136,4 @@ export function reservationRepository(deps: {
   });
 }
 
-export type ReservationRepository = ReturnType<typeof reservationRepository>;
+export type ReservationRepository = ReturnType<typeof createReservationRepository>;

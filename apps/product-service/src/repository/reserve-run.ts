@@ -13,7 +13,7 @@ const RESERVED: ReserveResult = { ok: true, status: "reserved" };
  * A reserve's work on the order's lines: `run` for a record this call owns, `awaitOutcome` for one
  * another call owns (wait for its answer, or take the record over once its lease ran out and resume).
  */
-export function reserveRun(deps: {
+export function createReserveRun(deps: {
   products: ProductModel;
   records: ReservationRecords;
   lease: ReservationLease;

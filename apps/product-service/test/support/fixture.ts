@@ -1,9 +1,12 @@
 import { createTokenVerifier, SERVICE_TOKEN_HEADER } from "@ecom/auth";
-import { createLogger, createMetrics } from "@ecom/observability";
+import { loadConfig } from "@ecom/config";
+import { createLogger } from "@ecom/observability";
 import { systemClock } from "@ecom/service-kit";
 import { createTestIssuer, type MongoServer, startMongo, type TestIssuer } from "@ecom/test-harness";
-import { createApp } from "../../src/app.ts";
+import type { ProductServiceApp } from "../../src/app.ts";
+import { configSchema } from "../../src/config.ts";
 import { openDatabase, type ProductsDatabase } from "../../src/db/database.ts";
+import { createProductService } from "../../src/service.ts";
 
 export const SERVICE_TOKEN = "test-internal-service-token";
 
@@ -11,7 +14,9 @@ export type Fixture = {
   mongo: MongoServer;
   db: ProductsDatabase;
   issuer: TestIssuer;
-  app: ReturnType<typeof createApp>;
+  app: ProductServiceApp;
+  /** What the service logged, one JSON line each. */
+  logLines: string[];
   adminToken: string;
   customerToken: string;
   /** Sends a request through `app.handle`; `body` is sent as JSON, `token` as a bearer token. */
@@ -30,20 +35,31 @@ export type Fixture = {
   close(): Promise<void>;
 };
 
-/** A real in-memory mongo-java-server, a fresh database, and the app wired to it. */
+/**
+ * A real in-memory mongo-java-server, a fresh database, and the service's own composition root on it,
+ * with a test issuer's keys instead of the user service's JWKS and a captured log. The catalog starts
+ * empty (no demo seed), so suites count only what they create.
+ */
 export async function startFixture(options: { leaseMs?: number } = {}): Promise<Fixture> {
   const mongo = await startMongo();
-  const db = await openDatabase({ url: mongo.url, clock: systemClock });
-  await db.prepare();
-  const issuer = await createTestIssuer();
-  const app = createApp({
-    db,
-    verifier: createTokenVerifier({ keySet: issuer.keySet, issuer: issuer.issuer }),
-    clock: systemClock,
-    logger: createLogger({ service: "product-service", level: "error", sink: () => {} }),
-    metrics: createMetrics("product-service"),
-    config: { internalServiceToken: SERVICE_TOKEN, reservationLeaseMs: options.leaseMs ?? 10_000 },
+  const config = loadConfig(configSchema, {
+    MONGO_URL: mongo.url,
+    INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
+    RESERVATION_LEASE_MS: String(options.leaseMs ?? 10_000),
+    SEED_ON_EMPTY: "false",
   });
+  // The database and the service share one clock: the models stamp times with it too.
+  const clock = systemClock;
+  const db = await openDatabase({ url: mongo.url, clock });
+  const issuer = await createTestIssuer();
+  const logLines: string[] = [];
+  const service = await createProductService(config, {
+    database: db,
+    clock,
+    verifier: createTokenVerifier({ keySet: issuer.keySet, issuer: issuer.issuer }),
+    logger: createLogger({ service: "product-service", sink: (line) => logLines.push(line) }),
+  });
+  const { app } = service;
   const adminToken = await issuer.sign({ sub: crypto.randomUUID(), role: "admin" });
   const customerToken = await issuer.sign({ sub: crypto.randomUUID(), role: "customer" });
   const call: Fixture["call"] = (method, path, opts = {}) => {
@@ -73,12 +89,13 @@ export async function startFixture(options: { leaseMs?: number } = {}): Promise<
     db,
     issuer,
     app,
+    logLines,
     adminToken,
     customerToken,
     call,
     trpc,
     close: async () => {
-      await db.close();
+      await service.stop();
       await mongo.stop();
     },
   };
