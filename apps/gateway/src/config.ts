@@ -1,7 +1,7 @@
 import { commonEnv } from "@ecom/config";
 import { z } from "zod";
 
-export const gatewayEnv = z.object({
+export const configSchema = z.object({
   NODE_ENV: commonEnv.NODE_ENV,
   HOST: commonEnv.HOST,
   LOG_LEVEL: commonEnv.LOG_LEVEL,
@@ -22,4 +22,4 @@ export const gatewayEnv = z.object({
   MAX_QUERY_PARAMS: commonEnv.MAX_QUERY_PARAMS,
 });
 
-export type GatewayConfig = z.infer<typeof gatewayEnv>;
+export type GatewayConfig = z.infer<typeof configSchema>;

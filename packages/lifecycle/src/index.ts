@@ -3,6 +3,9 @@ export { serve } from "./serve.ts";
 export {
   type Background,
   elysiaServiceRoot,
+  type FetchApp,
+  type FetchHandler,
+  fetchServiceRoot,
   type Listening,
   type ServiceRoot,
   urlHost,

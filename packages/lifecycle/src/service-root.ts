@@ -59,6 +59,51 @@ export function elysiaServiceRoot<App extends AnyElysia>(options: {
   };
 }
 
+/**
+ * A plain `Bun.serve` fetch handler. It asks its server only for the caller's socket address, which
+ * an in-process call does not have.
+ */
+export type FetchHandler = (
+  request: Request,
+  server: { requestIP(request: Request): { address: string } | null },
+) => Promise<Response>;
+
+/** A fetch handler as an app: `fetch` for the listener, `handle` for in-process calls, as Elysia's `app.handle`. */
+export type FetchApp = { fetch: FetchHandler; handle(request: Request): Promise<Response> };
+
+const noPeer = { requestIP: () => null };
+
+/** The root of a service that is a plain fetch handler rather than an Elysia app (the gateway). */
+export function fetchServiceRoot(options: {
+  fetch: FetchHandler;
+  logger: Logger;
+  hostname: string;
+  port: number;
+  /** Bun.serve's settings for the listener beyond its address. */
+  serve: Pick<
+    Bun.Serve.HostnamePortServeOptions<undefined>,
+    "idleTimeout" | "development" | "maxRequestBodySize" | "error"
+  >;
+}): ServiceRoot<FetchApp> {
+  const { fetch } = options;
+  let server: Bun.Server<undefined> | undefined;
+  let stopped: Promise<void> | undefined;
+  return {
+    app: { fetch, handle: (request) => fetch(request, noPeer) },
+    logger: options.logger,
+    async start() {
+      server = Bun.serve({ ...options.serve, hostname: options.hostname, port: options.port, fetch });
+      const port = server.port ?? options.port;
+      return { port, url: `http://${urlHost(options.hostname)}:${port}` };
+    },
+    stop() {
+      // Not forced: Bun stops accepting and resolves once the in-flight requests have been answered.
+      stopped ??= server?.stop() ?? Promise.resolve();
+      return stopped;
+    },
+  };
+}
+
 /** The host to put in a URL for a listening address: a wildcard is reached on loopback. */
 export function urlHost(hostname: string): string {
   if (hostname === "0.0.0.0" || hostname === "") return "127.0.0.1";
