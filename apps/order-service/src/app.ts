@@ -3,50 +3,28 @@ import type { Database } from "@ecom/db";
 import type { Logger, ServiceMetrics } from "@ecom/observability";
 import type { RequestLimits } from "@ecom/request-guard";
 import { createServiceApp } from "@ecom/service-kit";
-import type { ActiveUserCache } from "./clients/active-user-cache.ts";
-import type { CatalogCache } from "./clients/catalog-cache.ts";
-import type { OrderClients } from "./clients/service-clients.ts";
-import type { OrderMetrics } from "./metrics/order-metrics.ts";
-import { createIdempotencyRepository } from "./repository/idempotency-repository.ts";
-import { createOrdersRepository } from "./repository/orders-repository.ts";
 import type { OrdersDatabase } from "./repository/tables.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import type { PlaceOrderOptions } from "./saga/place-order.ts";
 import type { SagaDeps } from "./saga/saga-deps.ts";
 
 export type AppDeps = {
-  /** Request limits enforced before routing; the defaults when absent (tests). */
-  limits?: RequestLimits;
-  db: Pick<Database<OrdersDatabase>, "db" | "ping">;
-  clock: () => Date;
-  clients: OrderClients;
-  activeUsers: ActiveUserCache;
-  catalog: CatalogCache;
+  /** Request limits enforced before routing. */
+  limits: RequestLimits;
+  /** Only for the readiness check; the routes reach the database through the saga's repositories. */
+  database: Pick<Database<OrdersDatabase>, "ping">;
+  /** The very object the recovery loop works with, so both see the same repositories, clients and caches. */
+  saga: SagaDeps;
+  placing: PlaceOrderOptions;
   verifier: TokenVerifier;
   logger: Logger;
-  metrics: ServiceMetrics & { orders: OrderMetrics };
-  config: PlaceOrderOptions;
+  metrics: ServiceMetrics;
 };
-
-/** The saga's collaborators, shared by the HTTP routes and the recovery loop. */
-export function createSagaDeps(
-  deps: Pick<AppDeps, "db" | "clock" | "clients" | "activeUsers" | "catalog" | "metrics">,
-): SagaDeps {
-  return {
-    orders: createOrdersRepository(deps.db.db, deps.clock),
-    idempotency: createIdempotencyRepository(deps.db.db),
-    clients: deps.clients,
-    activeUsers: deps.activeUsers,
-    catalog: deps.catalog,
-    metrics: deps.metrics.orders,
-    clock: deps.clock,
-  };
-}
 
 /** Builds the whole HTTP app from its dependencies; nothing here reads the environment or global state. */
 export function createApp(deps: AppDeps) {
   return createServiceApp({
-    ...(deps.limits ? { limits: deps.limits } : {}),
+    limits: deps.limits,
     name: "order-service",
     title: "Order service",
     version: "1.0.0",
@@ -55,10 +33,10 @@ export function createApp(deps: AppDeps) {
       "stock reserved under its id, and a recovery loop finishes or undoes any saga a crash interrupted.",
     logger: deps.logger,
     metrics: deps.metrics,
-    ready: deps.db.ping,
+    ready: deps.database.ping,
   })
     .use(authPlugin(deps.verifier))
-    .use(orderRoutes({ ...createSagaDeps(deps), placing: deps.config }));
+    .use(orderRoutes({ ...deps.saga, placing: deps.placing }));
 }
 
 export type OrderServiceApp = ReturnType<typeof createApp>;

@@ -86,4 +86,4 @@ export const configSchema = z
       });
   });
 
-export type Config = z.infer<typeof configSchema>;
+export type OrderServiceConfig = z.infer<typeof configSchema>;

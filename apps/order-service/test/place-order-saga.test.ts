@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Principal } from "@ecom/auth";
 import { createMetrics } from "@ecom/observability";
+import type { Clock } from "@ecom/service-kit";
 import { createActiveUserCache } from "../src/clients/active-user-cache.ts";
 import { createCatalogCache } from "../src/clients/catalog-cache.ts";
 import { createOrderMetrics } from "../src/metrics/order-metrics.ts";
@@ -35,7 +36,7 @@ const orderOf = (items: { productId: string; quantity: number }[]): PlaceOrderBo
 /** A fresh world per test: empty stores, real caches and metrics, a clock that moves only when told. */
 function setup() {
   let now = Date.parse("2030-01-01T00:00:00Z");
-  const clock = () => new Date(now);
+  const clock: Clock = { now: () => new Date(now) };
   const db = createFakeOrdersDb(clock);
   const catalog = createFakeCatalog({ timeoutMs: TIMEOUT_MS });
   const metrics = createMetrics("order-service");

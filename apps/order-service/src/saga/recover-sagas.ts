@@ -50,7 +50,7 @@ export async function recoverSagas(
     settlesFinished: 0,
     errors: 0,
   };
-  const now = deps.clock();
+  const now = deps.clock.now();
   const olderThan = new Date(now.getTime() - options.graceMs);
   const batch = options.batchSize ?? 50;
   const count: Record<Outcome, () => void> = {
@@ -77,7 +77,7 @@ export async function recoverSagas(
   await deps.idempotency.deleteOlderThan(new Date(now.getTime() - options.idempotencyTtlHours * 3_600_000));
   // A full batch without failures means more work is waiting now; after failures, the regular tick.
   const next = batchFull && report.errors === 0 ? now : await deps.orders.nextClaimableAt(options.graceMs);
-  if (next) report.nextInMs = Math.max(0, next.getTime() - deps.clock().getTime());
+  if (next) report.nextInMs = Math.max(0, next.getTime() - deps.clock.now().getTime());
   return report;
 }
 

@@ -1,4 +1,5 @@
 import type { ProductRouter } from "@ecom/product-service/trpc";
+import type { Clock } from "@ecom/service-kit";
 import type { UserRouter } from "@ecom/user-service/trpc";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { ActiveUserCache } from "../clients/active-user-cache.ts";
@@ -51,7 +52,7 @@ export type SagaDeps<Clients extends SagaClients = OrderClients> = {
   activeUsers: ActiveUserCache;
   catalog: CatalogCache;
   metrics: OrderMetrics;
-  clock: () => Date;
+  clock: Clock;
 };
 
 /** The request a step runs for: its id travels to the other services, its logger tags every line. */

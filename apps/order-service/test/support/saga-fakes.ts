@@ -1,4 +1,5 @@
 import { DependencyUnavailableError } from "@ecom/errors";
+import type { Clock } from "@ecom/service-kit";
 import type { CatalogProduct } from "../../src/clients/catalog-cache.ts";
 import type { IdempotencyRepository, IdempotencyRow } from "../../src/repository/idempotency-repository.ts";
 import type {
@@ -21,7 +22,7 @@ import type { SagaClients } from "../../src/saga/saga-deps.ts";
  */
 
 /** The orders and idempotency repositories over one in-memory "database", plus a way to look inside. */
-export function createFakeOrdersDb(clock: () => Date) {
+export function createFakeOrdersDb(clock: Clock) {
   const orders = new Map<string, OrderRow>();
   const items = new Map<string, OrderItemRow[]>();
   const keys = new Map<string, IdempotencyRow>();
@@ -50,7 +51,7 @@ export function createFakeOrdersDb(clock: () => Date) {
     async insertReserving(order) {
       const keyed = order.idempotency;
       if (keyed && keys.has(keyOf(keyed.userId, keyed.key))) return false;
-      const now = clock();
+      const now = clock.now();
       if (keyed)
         keys.set(keyOf(keyed.userId, keyed.key), {
           user_id: keyed.userId,
@@ -94,7 +95,7 @@ export function createFakeOrdersDb(clock: () => Date) {
       const row = update(id, reserving, {
         saga_state: "reserved",
         recovery_lease_until: null,
-        updated_at: clock(),
+        updated_at: clock.now(),
       });
       return row ? record(row) : undefined;
     },
@@ -103,7 +104,7 @@ export function createFakeOrdersDb(clock: () => Date) {
       return !!update(id, reserving, {
         saga_state: "reserved",
         recovery_lease_until: null,
-        updated_at: clock(),
+        updated_at: clock.now(),
       });
     },
 
@@ -111,7 +112,7 @@ export function createFakeOrdersDb(clock: () => Date) {
       const failed = update(id, reserving, {
         saga_state: "failed",
         recovery_lease_until: null,
-        updated_at: clock(),
+        updated_at: clock.now(),
       });
       // The key goes with the saga only when this call failed it, as in the repository's one statement.
       if (failed) for (const [k, row] of keys) if (row.order_id === id) keys.delete(k);
@@ -131,7 +132,7 @@ export function createFakeOrdersDb(clock: () => Date) {
     async transition(id, from, to) {
       const row = update(id, (r) => r.saga_state === "reserved" && r.status === from, {
         status: to,
-        updated_at: clock(),
+        updated_at: clock.now(),
         ...pendingFlag(to),
       });
       return row ? record(row) : undefined;
@@ -140,7 +141,7 @@ export function createFakeOrdersDb(clock: () => Date) {
     async markStockReleased(id) {
       update(id, (r) => r.release_pending, {
         release_pending: false,
-        stock_released_at: clock(),
+        stock_released_at: clock.now(),
         recovery_lease_until: null,
       });
     },
@@ -148,13 +149,13 @@ export function createFakeOrdersDb(clock: () => Date) {
     async markStockSettled(id) {
       update(id, (r) => r.settle_pending, {
         settle_pending: false,
-        stock_settled_at: clock(),
+        stock_settled_at: clock.now(),
         recovery_lease_until: null,
       });
     },
 
     async claimNext(kind, olderThan, leaseMs) {
-      const now = clock();
+      const now = clock.now();
       const candidate = [...orders.values()]
         .filter((r) => !r.recovery_lease_until || r.recovery_lease_until < now)
         .filter((r) => owesWork(r, kind) && sinceOf(r, kind) < olderThan)
@@ -172,7 +173,7 @@ export function createFakeOrdersDb(clock: () => Date) {
     },
 
     async nextClaimableAt(graceMs) {
-      const now = clock().getTime();
+      const now = clock.now().getTime();
       const due = [...orders.values()].flatMap((r) =>
         (["saga", "release", "settle"] as const)
           .filter((kind) => owesWork(r, kind))

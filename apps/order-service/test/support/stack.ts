@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTokenVerifier, remoteKeySet } from "@ecom/auth";
+import { loadConfig } from "@ecom/config";
 import { createLogger } from "@ecom/observability";
+import type { Clock } from "@ecom/service-kit";
 import {
   freePort,
   type MongoServer,
@@ -12,12 +13,10 @@ import {
   startPostgres,
   startServiceProcess,
 } from "@ecom/test-harness";
-import { createApp, createSagaDeps } from "../../src/app.ts";
-import { createActiveUserCache } from "../../src/clients/active-user-cache.ts";
-import { createCatalogCache } from "../../src/clients/catalog-cache.ts";
 import { createOrderClients } from "../../src/clients/service-clients.ts";
-import { createOrderServiceMetrics } from "../../src/metrics/service-metrics.ts";
+import { configSchema } from "../../src/config.ts";
 import { type RecoveryOptions, recoverSagas } from "../../src/saga/recover-sagas.ts";
+import { createOrderService } from "../../src/service.ts";
 import { freshOrdersDatabase } from "./database.ts";
 
 export const SERVICE_TOKEN = "order-tests-internal-service-token";
@@ -183,46 +182,38 @@ async function login(baseUrl: string, email: string, password: string): Promise<
 }
 
 /**
- * The order service in this process (so coverage sees it), wired to a fresh orders database and the
- * real user and product services. `productUrl` can point at a fault-injecting proxy instead.
+ * The order service in this process (so coverage sees it), built by its own composition root on a
+ * fresh orders database and the real user and product services. `productUrl` can point at a
+ * fault-injecting proxy instead. The service is never started, so its recovery loop does not run:
+ * tests run recovery passes by hand (`recover`), on a clock they move (`advanceClock`).
  */
 export async function startOrderApp(
   deps: Dependencies,
-  options: {
-    productUrl?: string;
-    timeoutMs?: number;
-    idempotencyWaitMs?: number;
-    afterReserve?: () => void;
-  } = {},
+  options: { productUrl?: string; timeoutMs?: number; idempotencyWaitMs?: number } = {},
 ) {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const config = loadConfig(configSchema, {
+    NODE_ENV: "test",
+    INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
+    JWKS_URL: deps.jwksUrl,
+    JWT_ISSUER: ISSUER,
+    USER_SERVICE_URL: deps.users.baseUrl,
+    PRODUCT_SERVICE_URL: options.productUrl ?? deps.productUrl,
+    DEPENDENCY_TIMEOUT_MS: String(timeoutMs),
+    DEPENDENCY_RETRIES: "1",
+    // Only what the configuration insists on (longer than a call may take): the loop never runs here.
+    RECOVERY_GRACE_MS: String(2 * timeoutMs + 1),
+    RECOVERY_LEASE_MS: String(timeoutMs + 1),
+    IDEMPOTENCY_WAIT_MS: String(options.idempotencyWaitMs ?? 10_000),
+  });
   const database = await freshOrdersDatabase(deps.postgres);
-  const metrics = createOrderServiceMetrics();
   const logLines: string[] = [];
   const logger = createLogger({ service: "order-service", level: "info", sink: (l) => logLines.push(l) });
-  const clients = createOrderClients({
-    userServiceUrl: deps.users.baseUrl,
-    productServiceUrl: options.productUrl ?? deps.productUrl,
-    serviceToken: SERVICE_TOKEN,
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retries: 1,
-    onCall: metrics.orders.dependencyCall,
-  });
-  let now = Date.now();
-  const clock = () => new Date(Math.max(Date.now(), now));
-  const activeUsers = createActiveUserCache({ ttlMs: 5_000, maxEntries: 1_000, now: () => Date.now() });
-  const catalog = createCatalogCache({ ttlMs: 30_000, maxEntries: 1_000, now: () => Date.now() });
-  const core = { db: database, clock, clients, activeUsers, catalog, metrics };
-  const app = createApp({
-    ...core,
-    verifier: createTokenVerifier({ keySet: remoteKeySet(deps.jwksUrl), issuer: ISSUER }),
-    logger,
-    config: {
-      idempotencyWaitMs: options.idempotencyWaitMs ?? 10_000,
-      idempotencyPollMs: 20,
-      ...(options.afterReserve ? { afterReserve: options.afterReserve } : {}),
-    },
-  });
-  const sagaDeps = createSagaDeps(core);
+  // Real time, moved ahead by `advanceClock`: recovery sees sagas as old without anyone waiting.
+  let jumpedTo = Date.now();
+  const clock: Clock = { now: () => new Date(Math.max(Date.now(), jumpedTo)) };
+  const service = await createOrderService(config, { database, logger, clock, idempotencyPollMs: 20 });
+  const { app, saga: sagaDeps } = service;
 
   const call = async (
     method: string,
@@ -246,13 +237,12 @@ export async function startOrderApp(
   return {
     app,
     database,
-    metrics,
     logLines,
     sagaDeps,
     call,
     /** Moves the clock forward so recovery treats current sagas as old. */
     advanceClock: (ms: number) => {
-      now = Math.max(Date.now(), now) + ms;
+      jumpedTo = Math.max(Date.now(), jumpedTo) + ms;
     },
     recover: (options: Partial<RecoveryOptions> = {}) =>
       recoverSagas(
@@ -260,7 +250,7 @@ export async function startOrderApp(
         { graceMs: 10_000, leaseMs: 5_000, idempotencyTtlHours: 24, ...options },
         { requestId: `recovery-${crypto.randomUUID()}`, log: logger },
       ),
-    close: () => database.close(),
+    close: () => service.stop(),
   };
 }
 
