@@ -72,9 +72,8 @@ export async function createOrderService(
   }
 
   // The caches run on the service's clock too, so a test that moves time moves their expiry with it.
-  const cacheNow = () => clock.now().getTime();
   const saga: SagaDeps = {
-    orders: createOrdersRepository(database.db, () => clock.now()),
+    orders: createOrdersRepository(database.db, clock),
     idempotency: createIdempotencyRepository(database.db),
     clients: createOrderClients({
       userServiceUrl: config.USER_SERVICE_URL,
@@ -87,12 +86,12 @@ export async function createOrderService(
     activeUsers: createActiveUserCache({
       ttlMs: config.USER_CACHE_TTL_MS,
       maxEntries: CACHE_MAX_ENTRIES,
-      now: cacheNow,
+      clock,
     }),
     catalog: createCatalogCache({
       ttlMs: config.CATALOG_CACHE_TTL_MS,
       maxEntries: CACHE_MAX_ENTRIES,
-      now: cacheNow,
+      clock,
     }),
     metrics: metrics.orders,
     clock,

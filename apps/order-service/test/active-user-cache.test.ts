@@ -4,7 +4,7 @@ import { createActiveUserCache } from "../src/clients/active-user-cache.ts";
 describe("active-user cache", () => {
   const setup = (ttlMs: number, maxEntries = 10) => {
     let now = 1_000;
-    const cache = createActiveUserCache({ ttlMs, maxEntries, now: () => now });
+    const cache = createActiveUserCache({ ttlMs, maxEntries, clock: { now: () => new Date(now) } });
     return { cache, advance: (ms: number) => (now += ms) };
   };
 

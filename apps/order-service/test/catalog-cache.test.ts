@@ -13,7 +13,7 @@ const product = (id: string, changes: Partial<CatalogProduct> = {}): CatalogProd
 describe("catalog cache", () => {
   const setup = (ttlMs: number, maxEntries = 10) => {
     let now = 1_000;
-    const cache = createCatalogCache({ ttlMs, maxEntries, now: () => now });
+    const cache = createCatalogCache({ ttlMs, maxEntries, clock: { now: () => new Date(now) } });
     return { cache, advance: (ms: number) => (now += ms) };
   };
   const line = (productId: string, quantity = 1) => ({ productId, quantity });

@@ -61,7 +61,7 @@ type Interrupted = { id: string; key: string; body: ReturnType<typeof orderBody>
 const catalog = () => deps.catalog("crash-test");
 
 async function interruptedOrders(customer: Customer, productId: string, count: number) {
-  const written = createOrdersRepository(database.db, () => new Date(Date.now() - 60_000));
+  const written = createOrdersRepository(database.db, { now: () => new Date(Date.now() - 60_000) });
   const orders: Interrupted[] = [];
   for (let i = 0; i < count; i++) {
     const body = orderBody([{ productId, quantity: 1 + (i % 3) }]);

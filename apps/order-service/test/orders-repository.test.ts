@@ -21,7 +21,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const repo = () => createOrdersRepository(database.db, clock.now);
+const repo = () => createOrdersRepository(database.db, clock);
 /** Ends every open saga and follow-up, so a claim test sees only the rows it writes. */
 async function clearOrders() {
   await database.db
@@ -61,7 +61,7 @@ describe("migrations", () => {
     const old = createDatabase<OrdersDatabase>({ url, dataDir: "" });
     try {
       await migrateToLatest(old.db as never, { "0001-create-orders": migrations["0001-create-orders"]! });
-      const before = createOrdersRepository(old.db, clock.now);
+      const before = createOrdersRepository(old.db, clock);
       const ids = new Map<string, string>();
       for (const status of ["pending", "shipped", "delivered", "cancelled"] as const) {
         const order = newOrder();

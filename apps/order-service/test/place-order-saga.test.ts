@@ -44,8 +44,8 @@ function setup() {
     orders: db.orders,
     idempotency: db.idempotency,
     clients: { users: createFakeUsers([alice.userId, bob.userId]), products: catalog.client },
-    activeUsers: createActiveUserCache({ ttlMs: 60_000, maxEntries: 100, now: () => Date.now() }),
-    catalog: createCatalogCache({ ttlMs: 60_000, maxEntries: 100, now: () => Date.now() }),
+    activeUsers: createActiveUserCache({ ttlMs: 60_000, maxEntries: 100, clock }),
+    catalog: createCatalogCache({ ttlMs: 60_000, maxEntries: 100, clock }),
     metrics: createOrderMetrics(metrics),
     clock,
   };

@@ -1,3 +1,4 @@
+import type { Clock } from "@ecom/service-kit";
 /**
  * Remembers for a few seconds that a user was found active, so a customer placing several orders
  * asks the user service once per `ttlMs` instead of once per order. Only "active" is remembered;
@@ -13,14 +14,14 @@ export type ActiveUserCache = {
 export function createActiveUserCache(options: {
   ttlMs: number;
   maxEntries: number;
-  now: () => number;
+  clock: Clock;
 }): ActiveUserCache {
   const expiresAt = new Map<string, number>();
   return {
     isKnownActive(userId) {
       const until = expiresAt.get(userId);
       if (until === undefined) return false;
-      if (until > options.now()) return true;
+      if (until > options.clock.now().getTime()) return true;
       expiresAt.delete(userId);
       return false;
     },
@@ -28,7 +29,7 @@ export function createActiveUserCache(options: {
       if (options.ttlMs <= 0) return;
       // Re-inserting moves the user to the end, so the first key is always the oldest entry.
       expiresAt.delete(userId);
-      expiresAt.set(userId, options.now() + options.ttlMs);
+      expiresAt.set(userId, options.clock.now().getTime() + options.ttlMs);
       if (expiresAt.size > options.maxEntries) {
         const oldest = expiresAt.keys().next().value;
         if (oldest !== undefined) expiresAt.delete(oldest);

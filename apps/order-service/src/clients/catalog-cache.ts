@@ -1,4 +1,5 @@
 import type { ProductRouter } from "@ecom/product-service/trpc";
+import type { Clock } from "@ecom/service-kit";
 import type { inferRouterOutputs } from "@trpc/server";
 
 /** One product as the catalog's `getMany` answers it. */
@@ -22,12 +23,12 @@ export type CatalogCache = {
 export function createCatalogCache(options: {
   ttlMs: number;
   maxEntries: number;
-  now: () => number;
+  clock: Clock;
 }): CatalogCache {
   const entries = new Map<string, { product: CatalogProduct; expiresAt: number }>();
   return {
     lookup(items) {
-      const now = options.now();
+      const now = options.clock.now().getTime();
       const found: CatalogProduct[] = [];
       for (const item of items) {
         const entry = entries.get(item.productId);
@@ -39,7 +40,7 @@ export function createCatalogCache(options: {
     },
     remember(products) {
       if (options.ttlMs <= 0) return;
-      const expiresAt = options.now() + options.ttlMs;
+      const expiresAt = options.clock.now().getTime() + options.ttlMs;
       for (const product of products) {
         // Re-inserting moves the product to the end, so the first key is always the oldest entry.
         entries.delete(product.id);

@@ -1,3 +1,4 @@
+import type { Clock } from "@ecom/service-kit";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { withDbErrors } from "./db-errors.ts";
@@ -39,7 +40,7 @@ function pendingFlag(to: OrderStatus) {
   return {};
 }
 
-export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => Date) {
+export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock) {
   async function withItems(rows: OrderRow[], tx: Kysely<OrdersDatabase> = db): Promise<OrderRecord[]> {
     if (rows.length === 0) return [];
     const items = await tx
@@ -77,7 +78,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
      * Returns false when the key is already held by another order (the caller then replays that one).
      */
     async insertReserving(order: NewOrder): Promise<boolean> {
-      const now = clock();
+      const now = clock.now();
       const orderValues = sql`${order.id}::uuid, ${order.userId}::uuid, 'pending', 'reserving',
         ${order.totalCents}::bigint, ${JSON.stringify(order.shippingAddress)}::jsonb, ${order.paymentMethod}::text,
         ${order.idempotency?.key ?? null}::text, ${now}::timestamptz, ${now}::timestamptz`;
@@ -124,7 +125,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
         .with("done", (qb) =>
           qb
             .updateTable("orders")
-            .set({ saga_state: "reserved", recovery_lease_until: null, updated_at: clock() })
+            .set({ saga_state: "reserved", recovery_lease_until: null, updated_at: clock.now() })
             .where("id", "=", id)
             .where("saga_state", "=", "reserving")
             .returningAll(),
@@ -155,7 +156,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     async markReserved(id: string): Promise<boolean> {
       const result = await db
         .updateTable("orders")
-        .set({ saga_state: "reserved", recovery_lease_until: null, updated_at: clock() })
+        .set({ saga_state: "reserved", recovery_lease_until: null, updated_at: clock.now() })
         .where("id", "=", id)
         .where("saga_state", "=", "reserving")
         .executeTakeFirst();
@@ -171,7 +172,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     async markFailed(id: string): Promise<boolean> {
       const result = await sql<{ id: string }>`
         WITH failed AS (
-          UPDATE orders SET saga_state = 'failed', recovery_lease_until = NULL, updated_at = ${clock()}::timestamptz
+          UPDATE orders SET saga_state = 'failed', recovery_lease_until = NULL, updated_at = ${clock.now()}::timestamptz
           WHERE id = ${id}::uuid AND saga_state = 'reserving'
           RETURNING id
         ),
@@ -211,7 +212,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
       return db.transaction().execute(async (tx) => {
         const row = await tx
           .updateTable("orders")
-          .set({ status: to, updated_at: clock(), ...pendingFlag(to) })
+          .set({ status: to, updated_at: clock.now(), ...pendingFlag(to) })
           .where("id", "=", id)
           .where("saga_state", "=", "reserved")
           .where("status", "=", from)
@@ -224,7 +225,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     async markStockReleased(id: string): Promise<void> {
       await db
         .updateTable("orders")
-        .set({ release_pending: false, stock_released_at: clock(), recovery_lease_until: null })
+        .set({ release_pending: false, stock_released_at: clock.now(), recovery_lease_until: null })
         .where("id", "=", id)
         .where("release_pending", "=", true)
         .execute();
@@ -233,7 +234,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
     async markStockSettled(id: string): Promise<void> {
       await db
         .updateTable("orders")
-        .set({ settle_pending: false, stock_settled_at: clock(), recovery_lease_until: null })
+        .set({ settle_pending: false, stock_settled_at: clock.now(), recovery_lease_until: null })
         .where("id", "=", id)
         .where("settle_pending", "=", true)
         .execute();
@@ -246,7 +247,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
      * at a time, so a crash strands only the row being worked on, for at most its lease.
      */
     async claimNext(kind: RecoveryKind, olderThan: Date, leaseMs: number): Promise<Claim | undefined> {
-      const now = clock();
+      const now = clock.now();
       const leaseUntil = new Date(now.getTime() + leaseMs);
       let candidate = db
         .selectFrom("orders")
@@ -284,7 +285,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: () => 
      * nothing is waiting. Lets recovery come back exactly then instead of at its next regular tick.
      */
     async nextClaimableAt(graceMs: number): Promise<Date | undefined> {
-      const now = clock();
+      const now = clock.now();
       const grace = sql`${graceMs}::integer * interval '1 millisecond'`;
       const due = (since: "created_at" | "updated_at") =>
         sql`GREATEST(${sql.ref(since)} + ${grace}, COALESCE(recovery_lease_until, '-infinity'::timestamptz))`;
