@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDatabase } from "@ecom/db";
-import { freePort, type ServiceProcess, startServiceProcess } from "@ecom/test-harness";
+import { freePort, type ServiceProcess, startServiceProcess, waitUntil } from "@ecom/test-harness";
 import type { OrdersDatabase } from "../src/repository/tables.ts";
 import {
   type Dependencies,
@@ -74,19 +74,16 @@ describe("order service killed between reserve and the final write (CRASH_AFTER_
       const orderId = stuck[0]!.id;
 
       const revived = await startOrderService({}, port);
-      const deadline = Date.now() + 20_000;
-      let state = "reserving";
-      while (state === "reserving" && Date.now() < deadline) {
-        await Bun.sleep(100);
-        state = (
+      // The revived service's recovery loop settles the saga: wait for that, however long it takes.
+      const sagaState = async () =>
+        (
           await database.db
             .selectFrom("orders")
             .select("saga_state")
             .where("id", "=", orderId)
             .executeTakeFirstOrThrow()
         ).saga_state;
-      }
-      expect(state).not.toBe("reserving");
+      await waitUntil(async () => (await sagaState()) !== "reserving", 100);
 
       const visible =
         (

@@ -107,6 +107,8 @@ describe("config", () => {
 
 describe("recovery loop", () => {
   test("runs at once, then on its interval, never overlapping, and stop waits for the running pass", async () => {
+    // Each pass runs until the test finishes it, so what the loop does is decided by events, not timing.
+    const started = [1, 2, 3].map(() => Promise.withResolvers<() => void>());
     let passes = 0;
     let concurrent = 0;
     let maxConcurrent = 0;
@@ -115,21 +117,36 @@ describe("recovery loop", () => {
       intervalMs: 10,
       log: { warn: (m) => warnings.push(m) },
       pass: async () => {
-        passes++;
+        const n = passes++;
         concurrent++;
         maxConcurrent = Math.max(maxConcurrent, concurrent);
-        await Bun.sleep(15);
+        const finished = Promise.withResolvers<void>();
+        started[n]?.resolve(finished.resolve);
+        await finished.promise;
         concurrent--;
-        if (passes === 2) throw new Error("database away");
+        if (n === 1) throw new Error("database away");
         return {};
       },
     });
-    await Bun.sleep(120);
-    await loop.stop();
-    const after = passes;
+    const finishFirst = await started[0]!.promise;
+    // Several intervals go by while the first pass runs: none may start beside it.
     await Bun.sleep(50);
-    expect(after).toBeGreaterThanOrEqual(3);
-    expect(passes).toBe(after);
+    expect(passes).toBe(1);
+    finishFirst();
+    // The second pass fails; the loop goes on with a third.
+    (await started[1]!.promise)();
+    const finishThird = await started[2]!.promise;
+    let stopped = false;
+    const stopping = loop.stop().then(() => {
+      stopped = true;
+    });
+    await Bun.sleep(0); // a stop that did not wait for the pass would have resolved by now
+    expect(stopped).toBe(false);
+    finishThird();
+    await stopping;
+    // Stopped: intervals go by and no further pass starts.
+    await Bun.sleep(50);
+    expect(passes).toBe(3);
     expect(maxConcurrent).toBe(1);
     expect(concurrent).toBe(0);
     expect(warnings).toEqual(["recovery pass failed"]);

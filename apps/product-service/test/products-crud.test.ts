@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { waitUntil } from "@ecom/test-harness";
 import { createProduct, type Fixture, productBody, startFixture } from "./support/fixture.ts";
 
 let f: Fixture;
@@ -250,9 +251,9 @@ describe("service surface", () => {
   test("health and metrics", async () => {
     expect((await f.call("GET", "/health/live")).status).toBe(200);
     expect((await f.call("GET", "/health/ready")).status).toBe(200);
-    await Bun.sleep(20);
-    const metrics = await (await f.call("GET", "/metrics")).text();
-    expect(metrics).toContain('route="/api/products/:id"');
+    // A request is counted after its response is sent (onAfterResponse): wait until it shows.
+    const metrics = () => f.call("GET", "/metrics").then((res) => res.text());
+    await waitUntil(async () => (await metrics()).includes('route="/api/products/:id"'));
   });
 });
 

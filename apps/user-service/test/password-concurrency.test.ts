@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startPostgres } from "@ecom/test-harness";
+import { startPostgres, waitUntil } from "@ecom/test-harness";
 import { type ConcurrencyLimiter, createConcurrencyLimiter } from "../src/security/concurrency-limiter.ts";
 import { createPasswordHasher, PasswordHashingBusyError } from "../src/security/passwords.ts";
 import { call, expectError, register } from "./support/http.ts";
@@ -28,11 +28,6 @@ function countingLimiter(inner: ConcurrencyLimiter) {
     },
   };
   return { limiter, stats };
-}
-
-async function until(condition: () => boolean) {
-  for (let i = 0; i < 500 && !condition(); i++) await Bun.sleep(10);
-  expect(condition()).toBe(true);
 }
 
 describe("password hasher", () => {
@@ -107,9 +102,7 @@ describe("login and register under the limit (PASSWORD_HASH_CONCURRENCY=1, PASSW
       settled = true;
     });
     // The dummy verification queues behind the held slot instead of answering early.
-    await until(() => t.limiter.queued === 1);
-    await Bun.sleep(50);
-    expect(settled).toBe(false);
+    await waitUntil(() => t.limiter.queued === 1);
 
     const refused = await call(t.app, "POST", "/api/users/login", {
       body: { email: user.email, password: user.password },
@@ -120,6 +113,8 @@ describe("login and register under the limit (PASSWORD_HASH_CONCURRENCY=1, PASSW
       body: { email: "late-signup@shop.test", password: "long-enough-1", firstName: "L", lastName: "S" },
     });
     expectError(refusedSignUp, 503, "DEPENDENCY_UNAVAILABLE");
+    // All that while, the unknown email got no answer: it waits for the slot.
+    expect(settled).toBe(false);
 
     await release();
     expectError(await unknown, 401, "INVALID_CREDENTIALS");

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, type ServiceProcess, startPostgres, startServiceProcess } from "@ecom/test-harness";
+import {
+  BOOT_BOUND_MS,
+  freePort,
+  type ServiceProcess,
+  startPostgres,
+  startServiceProcess,
+  waitUntil,
+} from "@ecom/test-harness";
 import { generateSigningKey, signingKeyToPem } from "../src/keys/signing-key.ts";
 
 const entry = join(import.meta.dir, "..", "src", "index.ts");
@@ -26,17 +33,24 @@ const post = (baseUrl: string, path: string, body: unknown, headers: Record<stri
     body: JSON.stringify(body),
   });
 
-const inFlightPosts = async (baseUrl: string) => {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const line = text
-    .split("\n")
-    .find((l) => l.startsWith("http_requests_in_flight{") && l.includes('method="POST"'));
-  return Number(line?.split(" ").at(-1) ?? 0);
+/** POSTs being served and logins answered, from one /metrics snapshot (one hook moves both). */
+const loginProgress = async (baseUrl: string) => {
+  const lines = (await (await fetch(`${baseUrl}/metrics`)).text()).split("\n");
+  const value = (match: (l: string) => boolean) => Number(lines.find(match)?.split(" ").at(-1) ?? 0);
+  return {
+    inFlight: value((l) => l.startsWith("http_requests_in_flight{") && l.includes('method="POST"')),
+    answered: value(
+      (l) =>
+        l.startsWith("http_request_duration_seconds_count{") &&
+        l.includes('route="/api/users/login"') &&
+        l.includes('status="200"'),
+    ),
+  };
 };
 
 describe("user-service as a real process", () => {
   test("boots on PostgreSQL with the configured key and admin, and logs no secrets", async () => {
-    service = await startServiceProcess({
+    const svc = await startServiceProcess({
       entry,
       port: freePort(),
       env: {
@@ -49,7 +63,8 @@ describe("user-service as a real process", () => {
         SHUTDOWN_TIMEOUT_MS: "10000",
       },
     });
-    const { baseUrl } = service;
+    service = svc;
+    const { baseUrl } = svc;
     expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(200);
     const jwks = (await (await fetch(`${baseUrl}/api/users/.well-known/jwks.json`)).json()) as {
       keys: { kid: string }[];
@@ -66,9 +81,9 @@ describe("user-service as a real process", () => {
     expect(list.status).toBe(200);
     expect(((await list.json()) as { total: number }).total).toBe(1);
 
-    await Bun.sleep(50);
-    const logs = service.lines().join("\n");
-    expect(logs).toContain('"trace.id":"process-login-1"');
+    // The access-log line is written after the response is sent, then piped to us.
+    await waitUntil(() => svc.lines().some((l) => l.includes('"trace.id":"process-login-1"')));
+    const logs = svc.lines().join("\n");
     expect(logs).not.toContain(admin.password);
     expect(logs).not.toContain("PRIVATE KEY");
     expect(logs).not.toContain(pem.split("\n")[1]);
@@ -77,11 +92,17 @@ describe("user-service as a real process", () => {
   test("SIGTERM lets in-flight requests finish, then the process exits 0", async () => {
     const running = service;
     if (!running) throw new Error("the previous test starts the service");
+    const before = (await loginProgress(running.baseUrl)).answered;
     // Several logins at once keep argon2 busy for a few hundred milliseconds.
     const slow = Array.from({ length: 4 }, () =>
       post(running.baseUrl, "/api/users/login", admin).then((r) => r.status),
     );
-    for (let i = 0; i < 200 && (await inFlightPosts(running.baseUrl)) === 0; i++) await Bun.sleep(2);
+    // SIGTERM once every login has reached the service (one still on its way would find it closed)
+    // and one is still being worked on; the last to arrive keeps argon2 busy long enough to be seen.
+    await waitUntil(async () => {
+      const { inFlight, answered } = await loginProgress(running.baseUrl);
+      return inFlight > 0 && inFlight + answered - before === slow.length;
+    });
     const exited = running.kill("SIGTERM");
     expect(await Promise.all(slow)).toEqual([200, 200, 200, 200]);
     expect(await exited).toBe(0);
@@ -91,30 +112,34 @@ describe("user-service as a real process", () => {
     await expect(fetch(`${running.baseUrl}/health/live`)).rejects.toThrow();
   });
 
-  test("with nothing configured it runs on embedded PGlite and generates a dev key", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "user-service-dev-"));
-    const dev = await startServiceProcess({
-      entry,
-      port: freePort(),
-      env: { DATA_DIR: dataDir },
-      timeoutMs: 60_000,
-    });
-    try {
-      expect((await fetch(`${dev.baseUrl}/health/ready`)).status).toBe(200);
-      expect(existsSync(join(dataDir, "jwt-signing-key.json"))).toBe(true);
-      const reply = await post(dev.baseUrl, "/api/users/register", {
-        email: "dev@shop.test",
-        password: "dev-password",
-        firstName: "Dev",
-        lastName: "Eloper",
+  test(
+    "with nothing configured it runs on embedded PGlite and generates a dev key",
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "user-service-dev-"));
+      const dev = await startServiceProcess({
+        entry,
+        port: freePort(),
+        env: { DATA_DIR: dataDir },
       });
-      expect(reply.status).toBe(201);
-      expect(await dev.kill("SIGTERM")).toBe(0);
-    } finally {
-      if (dev.proc.exitCode === null) await dev.kill("SIGKILL");
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+      try {
+        expect((await fetch(`${dev.baseUrl}/health/ready`)).status).toBe(200);
+        expect(existsSync(join(dataDir, "jwt-signing-key.json"))).toBe(true);
+        const reply = await post(dev.baseUrl, "/api/users/register", {
+          email: "dev@shop.test",
+          password: "dev-password",
+          firstName: "Dev",
+          lastName: "Eloper",
+        });
+        expect(reply.status).toBe(201);
+        expect(await dev.kill("SIGTERM")).toBe(0);
+      } finally {
+        if (dev.proc.exitCode === null) await dev.kill("SIGKILL");
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    // Booting PGlite takes seconds, more on a loaded machine, also when this file runs alone.
+    BOOT_BOUND_MS,
+  );
 
   test("an unreachable database at start-up is one error line and exit 1", async () => {
     const proc = Bun.spawn(["bun", entry], {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startPostgres } from "@ecom/test-harness";
+import { startPostgres, waitFor, waitUntil } from "@ecom/test-harness";
 import { call, expectError, newUser, register } from "./support/http.ts";
 import { createTestApp, type TestApp } from "./support/test-app.ts";
 
@@ -13,11 +13,7 @@ afterAll(async () => {
   await pg.stop();
 });
 
-const metricsText = async () => {
-  // Metrics are recorded after the response is sent.
-  await Bun.sleep(20);
-  return (await t.app.handle(new Request("http://localhost/metrics"))).text();
-};
+const metricsText = async () => (await t.app.handle(new Request("http://localhost/metrics"))).text();
 const countFor = (text: string, route: string, status: string) => {
   const line = text
     .split("\n")
@@ -38,7 +34,14 @@ describe("/metrics", () => {
     await call(t.app, "GET", `/api/users/${u.user.id}`, { token: u.accessToken });
     await call(t.app, "GET", `/api/users/${u.user.id}`, { token: u.accessToken });
     await call(t.app, "GET", `/api/users/${crypto.randomUUID()}`, { token: u.accessToken });
-    const after = await metricsText();
+    // A request is counted after its response is sent (onAfterResponse): wait until these are.
+    const after = await waitFor(
+      metricsText,
+      (text) =>
+        countFor(text, "/api/users/:id", "200") >= base + 2 &&
+        countFor(text, "/api/users/:id", "403") >= 1 &&
+        countFor(text, "/api/users/register", "201") >= 1,
+    );
     expect(countFor(after, "/api/users/:id", "200")).toBe(base + 2);
     expect(countFor(after, "/api/users/:id", "403")).toBeGreaterThanOrEqual(1);
     expect(countFor(after, "/api/users/register", "201")).toBeGreaterThanOrEqual(1);
@@ -76,13 +79,8 @@ describe("/health", () => {
     } finally {
       await pg.resume();
     }
-    // The pool drops its dead connections and reconnects on its own.
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = (await call(t.app, "GET", "/health/ready")).status;
-      if (status !== 200) await Bun.sleep(100);
-    }
-    expect(status).toBe(200);
+    // The pool drops its dead connections and reconnects on its own, as soon as the server is back.
+    await waitUntil(async () => (await call(t.app, "GET", "/health/ready")).status === 200, 100);
     // The spent-nothing refresh token from before the outage still works: the failed attempt changed nothing.
     expect(
       (await call(t.app, "POST", "/api/users/refresh", { body: { refreshToken: u.refreshToken } })).status,

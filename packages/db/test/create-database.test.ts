@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPostgres } from "@ecom/test-harness";
+import { BOOT_BOUND_MS, startPostgres } from "@ecom/test-harness";
 import { type Kysely, sql } from "kysely";
 import type { Migration } from "kysely/migration";
 import { createDatabase, migrateToLatest } from "../src/index.ts";
@@ -44,16 +44,21 @@ test("PostgreSQL: migrations run once even when replicas start together, numeric
   await Promise.all(replicas.map((r) => r.close()));
 });
 
-test("embedded PGlite when no URL is given", async () => {
-  const embedded = createDatabase<DB>({ dataDir: join(dir, "pglite") });
-  expect(embedded.kind).toBe("pglite");
-  await migrateToLatest(embedded.db as Kysely<unknown>, migrations);
-  await embedded.db.insertInto("widgets").values({ id: 1, price: "19.99" }).execute();
-  const row = await embedded.db.selectFrom("widgets").selectAll().executeTakeFirstOrThrow();
-  expect(row.price).toBe("19.99");
-  await embedded.ping();
-  await embedded.close();
-});
+test(
+  "embedded PGlite when no URL is given",
+  async () => {
+    const embedded = createDatabase<DB>({ dataDir: join(dir, "pglite") });
+    expect(embedded.kind).toBe("pglite");
+    await migrateToLatest(embedded.db as Kysely<unknown>, migrations);
+    await embedded.db.insertInto("widgets").values({ id: 1, price: "19.99" }).execute();
+    const row = await embedded.db.selectFrom("widgets").selectAll().executeTakeFirstOrThrow();
+    expect(row.price).toBe("19.99");
+    await embedded.ping();
+    await embedded.close();
+  },
+  // Booting PGlite takes seconds, more on a loaded machine, also under `bun test ./packages`.
+  BOOT_BOUND_MS,
+);
 
 test("a failing migration is reported by name", async () => {
   const db = createDatabase<DB>({ url: pg.url, dataDir: dir });

@@ -1,8 +1,11 @@
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pumpLines } from "@ecom/stream-lines";
+import type { Subprocess } from "bun";
 import pg from "pg";
 import { freePort } from "./free-port.ts";
+import { BOOT_BOUND_MS, waitUntil } from "./wait-until.ts";
 
 export type PostgresServer = {
   /** Connection string of a fresh, empty database. */
@@ -32,20 +35,38 @@ const isRoot = () => process.getuid?.() === 0;
 const asPostgres = (cmd: string[]) =>
   isRoot() ? ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", ...cmd] : cmd;
 
-async function waitUntilReady(url: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/**
+ * Waits until the server takes a connection, however long a loaded machine needs, and fails with the
+ * server's output as soon as it exits instead; the deadline only ends a hang.
+ */
+async function waitUntilReady(url: string, server: Subprocess<"ignore", "ignore", "pipe">): Promise<void> {
+  // Its log goes to stderr: kept to explain a failed start, and drained so it never blocks.
+  const output: string[] = [];
+  const drained = pumpLines(server.stderr, (line) => output.push(line));
+  let exited = false;
+  void server.exited.then(() => {
+    exited = true;
+  });
+  const deadline = Date.now() + BOOT_BOUND_MS;
+  let ready = false;
+  let lastError = "";
+  await waitUntil(async () => {
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
-      await client.end();
-      return;
+      ready = true;
     } catch (error) {
+      lastError = (error as Error).message;
+    } finally {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not start: ${(error as Error).message}`);
-      await Bun.sleep(100);
     }
-  }
+    return ready || exited || Date.now() > deadline;
+  }, 100);
+  if (ready) return;
+  if (!exited) server.kill("SIGKILL");
+  await drained;
+  const why = exited ? "exited while starting" : `did not start within ${BOOT_BOUND_MS} ms`;
+  throw new Error(`PostgreSQL ${why} (${lastError}):\n${output.join("\n")}`);
 }
 
 async function createDatabaseAt(adminUrl: string, name: string): Promise<string> {
@@ -112,9 +133,9 @@ export async function startPostgres(): Promise<PostgresServer> {
 
   const port = freePort();
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  let proc: ReturnType<typeof Bun.spawn> | undefined;
+  let proc: Subprocess | undefined;
   const start = async () => {
-    proc = Bun.spawn(
+    const server = Bun.spawn(
       asPostgres([
         join(bin, "postgres"),
         "-D",
@@ -134,9 +155,10 @@ export async function startPostgres(): Promise<PostgresServer> {
         "-c",
         "max_connections=200",
       ]),
-      { stdout: "ignore", stderr: "ignore" },
+      { stdout: "ignore", stderr: "pipe" },
     );
-    await waitUntilReady(adminUrl);
+    proc = server;
+    await waitUntilReady(adminUrl, server);
   };
   const halt = async () => {
     if (!proc) return;

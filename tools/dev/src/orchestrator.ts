@@ -121,17 +121,17 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
   const services = specs.filter((s) => s.label !== "gateway");
   if (!(await bringUp(services)) || shuttingDown) return;
   if (!(await bringUp(specs.filter((s) => s.label === "gateway"))) || shuttingDown) return;
-  started = true;
-  process.stdout.write(`${urlTable(specs, config, databases)}\n`);
-
+  const restarting = new Set<string>();
+  const again = new Set<string>();
+  // Watching before the table is printed: a file saved once the table is out is always noticed.
   if (config.DEV_WATCH === "true") {
     for (const r of running) {
       stopWatching.push(watchSources(r.spec.watch, 300, (file) => void restart(r, file)));
     }
   }
+  started = true;
+  process.stdout.write(`${urlTable(specs, config, databases)}\n`);
 
-  const restarting = new Set<string>();
-  const again = new Set<string>();
   async function restart(r: Running, file: string): Promise<void> {
     if (shuttingDown) return;
     if (restarting.has(r.spec.label)) {

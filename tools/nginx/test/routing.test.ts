@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { waitFor } from "@ecom/test-harness";
 import { type NginxProcess, startNginx } from "../src/index.ts";
 import { httpsFetch, startInstance } from "./fake-instances.ts";
 
@@ -58,12 +59,11 @@ describe("request id and forwarded headers", () => {
     const res = await httpsFetch(`${nginx.url}/api/orders`, { headers: { "x-request-id": "client-rid-1" } });
     expect(res.headers.get("x-request-id")).toBe("client-rid-1");
     expect(orders.seen.at(-1)?.headers.get("x-request-id")).toBe("client-rid-1");
-    // nginx writes the access-log line just after the response, so give it a moment.
-    let logged = nginx.accessLog().find((l) => l["trace.id"] === "client-rid-1");
-    for (let i = 0; i < 50 && !logged; i++) {
-      await Bun.sleep(20);
-      logged = nginx.accessLog().find((l) => l["trace.id"] === "client-rid-1");
-    }
+    // nginx writes the access-log line just after the response: wait until it is there.
+    const logged = await waitFor(
+      () => nginx.accessLog().find((l) => l["trace.id"] === "client-rid-1"),
+      (line) => line !== undefined,
+    );
     expect(logged).toMatchObject({ "url.path": "/api/orders", "http.response.status_code": 200 });
   });
 
