@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { commonEnv } from "@ecom/config";
+import { commonEnv, refuseLocalFallbacks } from "@ecom/config";
 import { z } from "zod";
 
 /** `<repo>/.data/order-service`, where the embedded database lives when DATABASE_URL is unset. */
@@ -70,14 +70,7 @@ export const configSchema = z
         path: ["RECOVERY_LEASE_MS"],
         message: `must exceed DEPENDENCY_TIMEOUT_MS (${env.DEPENDENCY_TIMEOUT_MS} ms), the deadline of one recovery call`,
       });
-    if (env.NODE_ENV === "production" && !env.DATABASE_URL)
-      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
-    if (env.NODE_ENV === "production" && env.INTERNAL_SERVICE_TOKEN === "local-dev-internal-service-token")
-      ctx.addIssue({
-        code: "custom",
-        path: ["INTERNAL_SERVICE_TOKEN"],
-        message: "must be set in production",
-      });
+    refuseLocalFallbacks(env, ctx, ["DATABASE_URL"]);
     if (env.NODE_ENV === "production" && env.CRASH_AFTER_RESERVE === "1")
       ctx.addIssue({
         code: "custom",

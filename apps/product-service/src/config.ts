@@ -1,7 +1,6 @@
-import { commonEnv } from "@ecom/config";
+import { commonEnv, refuseLocalFallbacks } from "@ecom/config";
 import { z } from "zod";
 
-const LOCAL_SERVICE_TOKEN = commonEnv.INTERNAL_SERVICE_TOKEN.parse(undefined);
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** The product service's environment; production refuses every local fallback. */
@@ -22,14 +21,6 @@ export const configSchema = z
     /** How long a reserve call may hold an order's reservation before another call may take it over. */
     RESERVATION_LEASE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
-    if (env.INTERNAL_SERVICE_TOKEN === LOCAL_SERVICE_TOKEN)
-      ctx.addIssue({
-        code: "custom",
-        path: ["INTERNAL_SERVICE_TOKEN"],
-        message: "must be set to a secret in production",
-      });
-  });
+  .superRefine((env, ctx) => refuseLocalFallbacks(env, ctx));
 
 export type ProductServiceConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { commonEnv } from "@ecom/config";
+import { commonEnv, refuseLocalFallbacks } from "@ecom/config";
 import { z } from "zod";
 
 /** `<repo>/.data/user-service`: where local runs keep the embedded database and the generated signing key. */
@@ -44,21 +44,15 @@ export const configSchema = z
     ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   })
   .superRefine((env, ctx) => {
-    const required = (name: string, message = "is required in production") =>
-      ctx.addIssue({ code: "custom", path: [name], message });
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-      required(
-        env.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL",
-        "ADMIN_EMAIL and ADMIN_PASSWORD go together",
-      );
+      ctx.addIssue({
+        code: "custom",
+        path: [env.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"],
+        message: "ADMIN_EMAIL and ADMIN_PASSWORD go together",
+      });
     }
-    if (env.NODE_ENV !== "production") return;
     // Production never falls back to an embedded database, a generated key or the shared dev credential.
-    if (!env.DATABASE_URL) required("DATABASE_URL");
-    if (!env.JWT_PRIVATE_KEY) required("JWT_PRIVATE_KEY");
-    if (env.INTERNAL_SERVICE_TOKEN === commonEnv.INTERNAL_SERVICE_TOKEN.parse(undefined)) {
-      required("INTERNAL_SERVICE_TOKEN", "must be set to a secret in production");
-    }
+    refuseLocalFallbacks(env, ctx, ["DATABASE_URL", "JWT_PRIVATE_KEY"]);
   });
 
 export type UserServiceConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCAL_SERVICE_TOKEN } from "./production-rules.ts";
 
 const proxyAddress = z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]);
 
@@ -31,10 +32,7 @@ export const commonEnv = {
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Shared secret every internal tRPC call must carry; the local default only works outside production. */
-  INTERNAL_SERVICE_TOKEN: z
-    .string()
-    .min(16, "must be at least 16 characters")
-    .default("local-dev-internal-service-token"),
+  INTERNAL_SERVICE_TOKEN: z.string().min(16, "must be at least 16 characters").default(LOCAL_SERVICE_TOKEN),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TRUSTED_PROXIES: trustedProxies,
   /** Request limits enforced before routing (see @ecom/request-guard). */

@@ -1,9 +1,7 @@
-import { requestPath } from "@ecom/observability";
+import { type Logger, requestPath } from "@ecom/observability";
 import { Elysia, type ValidationError } from "elysia";
 import { AppError } from "./app-error.ts";
 import { errorBody } from "./error-body.ts";
-
-type Logger = { error(message: string, fields?: Record<string, unknown>): void };
 
 function validationDetails(error: Readonly<ValidationError>): { path: string; message: string }[] {
   return error.all.map((issue) => {
@@ -21,7 +19,7 @@ export type ErrorPluginOptions = {
  * Renders every failure in the contract's shape. The request id is read back from the response
  * headers, where the request-context plugin put it before any handler ran.
  */
-export function errorPlugin(logger: Logger, options: ErrorPluginOptions = {}) {
+export function errorPlugin(logger: Pick<Logger, "error">, options: ErrorPluginOptions = {}) {
   return new Elysia({ name: "error-plugin" }).onError({ as: "global" }, ({ code, error, set, request }) => {
     const requestId = String(set.headers["x-request-id"] ?? "");
     set.headers["content-type"] = "application/json";

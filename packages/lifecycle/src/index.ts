@@ -1,5 +1,4 @@
 export { runService } from "./run-service.ts";
-export { serve } from "./serve.ts";
 export {
   type Background,
   elysiaServiceRoot,

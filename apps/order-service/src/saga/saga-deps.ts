@@ -1,3 +1,4 @@
+import type { Logger } from "@ecom/observability";
 import type { ProductRouter } from "@ecom/product-service/trpc";
 import type { Clock } from "@ecom/service-kit";
 import type { UserRouter } from "@ecom/user-service/trpc";
@@ -9,10 +10,8 @@ import type { OrderMetrics } from "../metrics/order-metrics.ts";
 import type { IdempotencyRepository } from "../repository/idempotency-repository.ts";
 import type { OrdersRepository } from "../repository/orders-repository.ts";
 
-export type Log = {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-};
+/** What the saga steps log with: the service's Logger, of which they use two levels. */
+export type Log = Pick<Logger, "info" | "warn">;
 
 type UserIn = inferRouterInputs<UserRouter>;
 type UserOut = inferRouterOutputs<UserRouter>;
