@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { DependencyUnavailableError } from "@ecom/errors";
-import { translateDbError } from "../src/repository/db-errors.ts";
+import { usersDb } from "../src/repository/tables.ts";
 
 const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });
 
-describe("translateDbError", () => {
+describe("usersDb.translate", () => {
   test.each([
     ["refused connection", withCode("ECONNREFUSED")],
     ["server shutting down", withCode("57P01", "terminating connection due to administrator command")],
@@ -12,7 +12,7 @@ describe("translateDbError", () => {
     ["lost connection", new Error("Connection terminated unexpectedly")],
     ["pool connect timeout", new Error("timeout exceeded when trying to connect")],
   ])("%s becomes a 503", (_, error) => {
-    expect(translateDbError(error)).toBeInstanceOf(DependencyUnavailableError);
+    expect(usersDb.translate(error)).toBeInstanceOf(DependencyUnavailableError);
   });
 
   test.each([
@@ -22,6 +22,6 @@ describe("translateDbError", () => {
     ["non-error", "a string"],
     ["nothing", undefined],
   ])("%s keeps its meaning", (_, error) => {
-    expect(translateDbError(error)).toBe(error);
+    expect(usersDb.translate(error)).toBe(error);
   });
 });

@@ -1,3 +1,3 @@
 export { createDatabase, type Database } from "./create-database.ts";
 export { migrateToLatest } from "./migrate.ts";
-export { inTransaction, isUnreachable, pgErrorTranslator } from "./pg-errors.ts";
+export { isUnreachable, type PgErrors, pgErrors } from "./pg-errors.ts";

@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from "@ecom/errors";
+import { DependencyUnavailableError, withErrorTranslation } from "@ecom/errors";
 import type { Kysely, Transaction } from "kysely";
 
 /** Socket errors and PostgreSQL's connection-exception (08) and shutdown (57P0x) classes. */
@@ -22,22 +22,29 @@ export function isUnreachable(error: unknown): boolean {
   );
 }
 
-/** An unreachable database becomes the contract's 503 naming it; any other error keeps its meaning. */
-export const pgErrorTranslator =
-  (database: string) =>
-  (error: unknown): unknown =>
-    isUnreachable(error) ? new DependencyUnavailableError(database) : error;
+/** How a service's PostgreSQL failures reach its callers: an unreachable database is a 503 naming it. */
+export type PgErrors = {
+  /** An unreachable database becomes the contract's 503 naming it; any other error keeps its meaning. */
+  translate(error: unknown): unknown;
+  /** Wraps every method of a repository so its failures are translated in one place. */
+  withErrors<T extends Parameters<typeof withErrorTranslation>[0]>(repository: T): T;
+  /** A transaction whose start (taking a connection) fails is translated too. */
+  inTransaction<DB, R>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<R>): Promise<R>;
+};
 
-/** A transaction whose start (taking a connection) fails is translated too. */
-export function inTransaction<DB, R>(
-  db: Kysely<DB>,
-  translate: (error: unknown) => unknown,
-  work: (trx: Transaction<DB>) => Promise<R>,
-): Promise<R> {
-  return db
-    .transaction()
-    .execute(work)
-    .catch((error: unknown) => {
-      throw translate(error);
-    });
+/** The one PostgreSQL error translation, for the database named `database` (e.g. "users database"). */
+export function pgErrors(database: string): PgErrors {
+  const translate = (error: unknown): unknown =>
+    isUnreachable(error) ? new DependencyUnavailableError(database) : error;
+  return {
+    translate,
+    withErrors: (repository) => withErrorTranslation(repository, translate),
+    inTransaction: (db, work) =>
+      db
+        .transaction()
+        .execute(work)
+        .catch((error: unknown) => {
+          throw translate(error);
+        }),
+  };
 }

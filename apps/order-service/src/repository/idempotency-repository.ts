@@ -1,13 +1,12 @@
 import type { Kysely, Selectable } from "kysely";
-import { withDbErrors } from "./db-errors.ts";
-import type { IdempotencyKeysTable, OrdersDatabase } from "./tables.ts";
+import { type IdempotencyKeysTable, type OrdersDatabase, ordersDb } from "./tables.ts";
 
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;
 export type IdempotencyRepository = ReturnType<typeof createIdempotencyRepository>;
 
 /** Keys are written together with their order (see OrdersRepository.insertReserving); here they are read and aged out. */
 export function createIdempotencyRepository(db: Kysely<OrdersDatabase>) {
-  return withDbErrors({
+  return ordersDb.withErrors({
     find(userId: string, key: string): Promise<IdempotencyRow | undefined> {
       return db
         .selectFrom("idempotency_keys")

@@ -1,7 +1,6 @@
 import type { Clock } from "@ecom/service-kit";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
-import { withDbErrors } from "./db-errors.ts";
 import type {
   OrderItemsTable,
   OrderStatus,
@@ -9,6 +8,7 @@ import type {
   OrdersTable,
   ShippingAddressRow,
 } from "./tables.ts";
+import { ordersDb } from "./tables.ts";
 
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderItemRow = Selectable<OrderItemsTable>;
@@ -61,7 +61,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock)
     return row ? (await withItems([row], tx))[0] : undefined;
   }
 
-  return withDbErrors({
+  return ordersDb.withErrors({
     findById,
 
     /** Only orders whose stock was reserved exist for users; the rest are saga bookkeeping. */

@@ -1,3 +1,4 @@
+import { pgErrors } from "@ecom/db";
 import type { ColumnType, Generated } from "kysely";
 
 /** Where the placing saga stands: hidden while "reserving" or "failed", a real order once "reserved". */
@@ -59,3 +60,6 @@ export type OrdersDatabase = {
   order_items: OrderItemsTable;
   idempotency_keys: IdempotencyKeysTable;
 };
+
+/** orders_db failures as callers see them (unreachable → 503 naming it). */
+export const ordersDb = pgErrors("orders database");

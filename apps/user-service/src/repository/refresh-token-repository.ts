@@ -1,10 +1,9 @@
 import type { Kysely } from "kysely";
-import { withDbErrors } from "./db-errors.ts";
-import type { RefreshTokenRow, UserTables } from "./tables.ts";
+import { type RefreshTokenRow, type UserTables, usersDb } from "./tables.ts";
 
 /** Only hashes are stored; a database leak yields no usable refresh token. */
 export function createRefreshTokenRepository(db: Kysely<UserTables>) {
-  return withDbErrors({
+  return usersDb.withErrors({
     async insert(token: {
       familyId: string;
       userId: string;

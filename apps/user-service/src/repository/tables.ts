@@ -1,3 +1,4 @@
+import { pgErrors } from "@ecom/db";
 import type { Generated, Insertable, Selectable } from "kysely";
 import type { Role } from "../schemas/user.ts";
 
@@ -48,3 +49,6 @@ export type UserTables = {
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+
+/** users_db failures as callers see them (unreachable → 503 naming it). */
+export const usersDb = pgErrors("users database");

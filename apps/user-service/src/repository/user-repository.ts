@@ -1,8 +1,7 @@
 import { ConflictError } from "@ecom/errors";
 import type { Kysely } from "kysely";
 import type { Role, User } from "../schemas/user.ts";
-import { withDbErrors } from "./db-errors.ts";
-import type { UserRow, UserTables } from "./tables.ts";
+import { type UserRow, type UserTables, usersDb } from "./tables.ts";
 
 /** A stored user, with what only the service itself may see (hash, active flag). */
 export type UserRecord = {
@@ -60,7 +59,7 @@ type NewUser = {
 
 /** Works on the pool or inside a transaction (`createUserRepository(trx)`). */
 export function createUserRepository(db: Kysely<UserTables>) {
-  return withDbErrors({
+  return usersDb.withErrors({
     async findById(id: string): Promise<UserRecord | undefined> {
       const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       return row && toRecord(row);

@@ -4,8 +4,7 @@ import type { Clock } from "@ecom/service-kit";
 import { noContent, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { AuthMetrics } from "../auth-metrics.ts";
-import { inTransaction } from "../repository/db-errors.ts";
-import type { UserTables } from "../repository/tables.ts";
+import { type UserTables, usersDb } from "../repository/tables.ts";
 import { createUserRepository } from "../repository/user-repository.ts";
 import {
   loginBodySchema,
@@ -43,7 +42,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       async ({ body, set }) => {
         const passwordHash = await deps.passwords.hash(body.password);
         // User and first refresh token commit together: a failed sign-up leaves nothing behind.
-        const tokens = await inTransaction(deps.db, async (trx) => {
+        const tokens = await usersDb.inTransaction(deps.db, async (trx) => {
           const user = await createUserRepository(trx).insert({
             email: body.email,
             passwordHash,

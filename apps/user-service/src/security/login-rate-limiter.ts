@@ -1,8 +1,7 @@
 import { addressBlock } from "@ecom/request-guard";
 import type { Clock } from "@ecom/service-kit";
 import { type Kysely, sql } from "kysely";
-import { withDbErrors } from "../repository/db-errors.ts";
-import type { UserTables } from "../repository/tables.ts";
+import { type UserTables, usersDb } from "../repository/tables.ts";
 import { normalizeEmail } from "../repository/user-repository.ts";
 
 /** Who is logging in, as the limiter keys it. */
@@ -64,7 +63,7 @@ export function createLoginRateLimiter(options: {
       )
       .execute();
 
-  return withDbErrors({
+  return usersDb.withErrors({
     async attempt(who) {
       const now = clock.now();
       const keys = keysOf(who);

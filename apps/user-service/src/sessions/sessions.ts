@@ -1,8 +1,7 @@
 import type { Clock } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
-import { inTransaction } from "../repository/db-errors.ts";
 import { createRefreshTokenRepository } from "../repository/refresh-token-repository.ts";
-import type { UserTables } from "../repository/tables.ts";
+import { type UserTables, usersDb } from "../repository/tables.ts";
 import { createUserRepository, toPublicUser, type UserRecord } from "../repository/user-repository.ts";
 import type { TokenPair } from "../schemas/auth.ts";
 import type { AccessTokenIssuer } from "../tokens/access-token-issuer.ts";
@@ -61,7 +60,7 @@ export function createSessions(deps: {
 
     async rotate(refreshToken: string): Promise<RotateResult> {
       const now = clock.now();
-      return inTransaction(deps.db, async (trx): Promise<RotateResult> => {
+      return usersDb.inTransaction(deps.db, async (trx): Promise<RotateResult> => {
         const tokens = createRefreshTokenRepository(trx);
         const row = await tokens.lockByHash(hashRefreshToken(refreshToken));
         if (!row || row.revoked_at) return { outcome: "invalid" };
