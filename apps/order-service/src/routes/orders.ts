@@ -8,7 +8,6 @@ import {
 } from "@ecom/errors";
 import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import { CANCELLABLE } from "../domain/order-status.ts";
-import { toOrderView } from "../domain/order-view.ts";
 import type { OrderRecord } from "../repository/orders-repository.ts";
 import { changeStatus } from "../saga/change-status.ts";
 import { type PlaceOrderOptions, placeOrder } from "../saga/place-order.ts";
@@ -23,6 +22,7 @@ import {
   placeOrderBodySchema,
   updateStatusBodySchema,
 } from "../schemas/order-schemas.ts";
+import { toOrderView } from "../views/order-view.ts";
 
 const errors = {
   400: errorBodySchema,

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "@ecom/service-kit";
 import { type Connection, type InferSchemaType, Schema } from "mongoose";
-import { fromCents } from "../schemas/money.ts";
-import type { ProductView } from "../schemas/product.ts";
+import { toProductView } from "../views/product-view.ts";
 
 const isInteger = { validator: Number.isInteger, message: "{PATH} must be an integer" };
 
@@ -57,23 +56,6 @@ export type ProductRecord = InferSchemaType<ReturnType<typeof createProductSchem
   createdAt: Date;
   updatedAt: Date;
 };
-
-/** The API's Product object: cents become `price`, internal fields (holds) never leave the service. */
-export function toProductView(record: ProductRecord): ProductView {
-  return {
-    id: record._id,
-    name: record.name,
-    description: record.description,
-    price: fromCents(record.priceCents),
-    category: record.category,
-    stock: record.stock,
-    images: [...record.images],
-    tags: [...record.tags],
-    isActive: record.isActive,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-  };
-}
 
 export function createProductModel(connection: Connection, clock: Clock) {
   return connection.model("Product", createProductSchema(clock));

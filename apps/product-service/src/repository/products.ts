@@ -1,7 +1,8 @@
 import { NotFoundError, ValidationFailedError } from "@ecom/errors";
-import { type ProductModel, type ProductRecord, toProductView } from "../models/product-model.ts";
+import type { ProductModel, ProductRecord } from "../models/product-model.ts";
 import { toCents } from "../schemas/money.ts";
 import type { CatalogEntry, CreateProductInput, PatchProductInput, ProductView } from "../schemas/product.ts";
+import { toProductView } from "../views/product-view.ts";
 import { withDbErrors } from "./db-errors.ts";
 import type { ListPlan } from "./list-filter.ts";
 

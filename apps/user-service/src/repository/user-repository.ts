@@ -1,6 +1,6 @@
 import { ConflictError } from "@ecom/errors";
 import type { Kysely } from "kysely";
-import type { Role, User } from "../schemas/user.ts";
+import type { Role } from "../schemas/user.ts";
 import { type UserRow, type UserTables, usersDb } from "./tables.ts";
 
 /** A stored user, with what only the service itself may see (hash, active flag). */
@@ -30,17 +30,6 @@ const toRecord = (row: UserRow): UserRecord => ({
   passwordHash: row.password_hash,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
-});
-
-export const toPublicUser = (u: UserRecord): User => ({
-  id: u.id,
-  email: u.email,
-  firstName: u.firstName,
-  lastName: u.lastName,
-  phone: u.phone,
-  role: u.role,
-  createdAt: u.createdAt.toISOString(),
-  updatedAt: u.updatedAt.toISOString(),
 });
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "23505";

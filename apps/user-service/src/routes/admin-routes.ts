@@ -3,8 +3,9 @@ import { errorBodySchema } from "@ecom/errors";
 import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { UserTables } from "../repository/tables.ts";
-import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
+import { createUserRepository } from "../repository/user-repository.ts";
 import { listUsersQuerySchema, userListSchema } from "../schemas/user-list.ts";
+import { toUserView } from "../views/user-view.ts";
 
 /** Listing every account: admins only. */
 export function adminRoutes(deps: { db: Kysely<UserTables> }) {
@@ -18,7 +19,7 @@ export function adminRoutes(deps: { db: Kysely<UserTables> }) {
         limit: query.limit,
         emailContains: query.email,
       });
-      return { items: items.map(toPublicUser), page: query.page, limit: query.limit, total };
+      return { items: items.map(toUserView), page: query.page, limit: query.limit, total };
     },
     {
       transform: adminFirst,

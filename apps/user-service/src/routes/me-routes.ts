@@ -4,9 +4,10 @@ import type { Clock } from "@ecom/service-kit";
 import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import type { UserTables } from "../repository/tables.ts";
-import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
+import { createUserRepository } from "../repository/user-repository.ts";
 import { updateProfileBodySchema } from "../schemas/profile.ts";
 import { userSchema } from "../schemas/user.ts";
+import { toUserView } from "../views/user-view.ts";
 
 /** A valid token whose user is gone or disabled is no longer good for anything. */
 const noLongerValid = () => new UnauthorizedError("This account no longer exists or is disabled");
@@ -22,7 +23,7 @@ export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
         const { userId } = await authenticate();
         const user = await users.findById(userId);
         if (!user?.isActive) throw noLongerValid();
-        return toPublicUser(user);
+        return toUserView(user);
       },
       {
         response: { 200: userSchema, 401: errorBodySchema, 503: errorBodySchema },
@@ -36,10 +37,10 @@ export function meRoutes(deps: { db: Kysely<UserTables>; clock: Clock }) {
         const current = await users.findById(userId);
         if (!current?.isActive) throw noLongerValid();
         // An empty patch changes nothing, not even updatedAt.
-        if (Object.keys(body).length === 0) return toPublicUser(current);
+        if (Object.keys(body).length === 0) return toUserView(current);
         const updated = await users.updateProfile(userId, body, deps.clock.now());
         if (!updated) throw noLongerValid();
-        return toPublicUser(updated);
+        return toUserView(updated);
       },
       {
         transform: signedIn,

@@ -4,8 +4,9 @@ import { bearerSecurity, routeGroup } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { UserTables } from "../repository/tables.ts";
-import { createUserRepository, toPublicUser } from "../repository/user-repository.ts";
+import { createUserRepository } from "../repository/user-repository.ts";
 import { userSchema } from "../schemas/user.ts";
+import { toUserView } from "../views/user-view.ts";
 
 const uuid = z.uuid();
 
@@ -21,7 +22,7 @@ export function userByIdRoute(deps: { db: Kysely<UserTables> }) {
       // An id that is not a UUID cannot name a user, so it is simply not found.
       const user = uuid.safeParse(params.id).success ? await users.findById(params.id) : undefined;
       if (!user) throw new NotFoundError("No such user");
-      return toPublicUser(user);
+      return toUserView(user);
     },
     {
       response: {

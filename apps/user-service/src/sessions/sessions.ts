@@ -2,10 +2,11 @@ import type { Clock } from "@ecom/service-kit";
 import type { Kysely } from "kysely";
 import { createRefreshTokenRepository } from "../repository/refresh-token-repository.ts";
 import { type UserTables, usersDb } from "../repository/tables.ts";
-import { createUserRepository, toPublicUser, type UserRecord } from "../repository/user-repository.ts";
+import { createUserRepository, type UserRecord } from "../repository/user-repository.ts";
 import type { TokenPair } from "../schemas/auth.ts";
 import type { AccessTokenIssuer } from "../tokens/access-token-issuer.ts";
 import { hashRefreshToken, newRefreshToken } from "../tokens/refresh-token.ts";
+import { toUserView } from "../views/user-view.ts";
 
 export type RotateResult =
   | { outcome: "rotated"; tokens: TokenPair }
@@ -43,7 +44,7 @@ export function createSessions(deps: {
     return {
       tokenId,
       tokens: {
-        user: toPublicUser(user),
+        user: toUserView(user),
         accessToken,
         refreshToken,
         tokenType: "Bearer",

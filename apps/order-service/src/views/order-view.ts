@@ -1,6 +1,6 @@
+import { centsToAmount } from "../domain/money.ts";
 import type { OrderRecord } from "../repository/orders-repository.ts";
 import type { OrderView } from "../schemas/order-schemas.ts";
-import { centsToAmount } from "./money.ts";
 
 /** The public shape of an order: money as decimal numbers, timestamps as ISO strings. */
 export function toOrderView(order: OrderRecord): OrderView {
