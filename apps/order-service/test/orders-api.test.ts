@@ -384,8 +384,8 @@ describe("status changes", () => {
     expect((await setStatus(id, "cancelled")).status).toBe(409);
     expect((await deps.product(productId)).stock).toBe(10);
     const row = await orders.sagaDeps.orders.findById(id);
-    expect(row?.release_pending).toBe(false);
-    expect(row?.stock_released_at).toBeInstanceOf(Date);
+    expect(row?.releasePending).toBe(false);
+    expect(row?.stockReleasedAt).toBeInstanceOf(Date);
   });
 
   test("parallel cancels: one wins, stock returned once", async () => {

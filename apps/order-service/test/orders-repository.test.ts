@@ -107,21 +107,18 @@ describe("orders repository", () => {
     expect(await repo().markReserved(order.id)).toBe(true);
     expect(await repo().markReserved(order.id)).toBe(false);
     const found = await repo().findVisible(order.id);
-    expect(found?.total_cents).toBe("900719925474099");
-    expect(found?.items[0]).toMatchObject({
-      product_name: "Mug",
-      quantity: 2,
-      price_cents: "1999",
-      line_no: 1,
-    });
-    expect(found?.shipping_address).toEqual(order.shippingAddress);
+    expect(found?.totalCents).toBe(900719925474099n);
+    expect(found?.items).toEqual([
+      { productId: order.items[0]!.productId, productName: "Mug", quantity: 2, priceCents: 1999n },
+    ]);
+    expect(found?.shippingAddress).toEqual(order.shippingAddress);
   });
 
   test("a failed saga loses its idempotency key and never becomes visible", async () => {
     const order = newOrder({ idempotency: { userId, key: "fail-key", requestHash: "h" } });
     await repo().insertReserving(order);
     const keys = createIdempotencyRepository(database.db);
-    expect((await keys.find(userId, "fail-key"))?.order_id).toBe(order.id);
+    expect((await keys.find(userId, "fail-key"))?.orderId).toBe(order.id);
     expect(await repo().markFailed(order.id)).toBe(true);
     expect(await keys.find(userId, "fail-key")).toBeUndefined();
     expect(await repo().markReserved(order.id)).toBe(false);
@@ -134,8 +131,8 @@ describe("orders repository", () => {
     expect(await repo().markReserved(order.id)).toBe(true);
     expect(await repo().markFailed(order.id)).toBe(false);
     const keys = createIdempotencyRepository(database.db);
-    expect((await keys.find(userId, "completed-key"))?.order_id).toBe(order.id);
-    expect((await repo().findVisible(order.id))?.saga_state).toBe("reserved");
+    expect((await keys.find(userId, "completed-key"))?.orderId).toBe(order.id);
+    expect((await repo().findVisible(order.id))?.sagaState).toBe("reserved");
   });
 
   test("completing a saga returns the order and its lines as findById does, only once", async () => {
@@ -148,11 +145,11 @@ describe("orders repository", () => {
     });
     await repo().insertReserving(order);
     const completed = await repo().completeReserved(order.id);
-    expect(completed?.saga_state).toBe("reserved");
+    expect(completed?.sagaState).toBe("reserved");
     expect(completed).toEqual((await repo().findById(order.id)) as never);
-    expect(completed?.items.map((i) => [i.line_no, i.product_name, i.price_cents])).toEqual([
-      [1, "Mug", "1999"],
-      [2, "Pot", "900719925470101"],
+    expect(completed?.items.map((i) => [i.productName, i.priceCents])).toEqual([
+      ["Mug", 1999n],
+      ["Pot", 900719925470101n],
     ]);
     expect(await repo().completeReserved(order.id)).toBeUndefined();
 
@@ -196,12 +193,12 @@ describe("orders repository", () => {
     await repo().markReserved(order.id);
     const cancelled = await repo().transition(order.id, "pending", "cancelled");
     expect(cancelled?.status).toBe("cancelled");
-    expect(cancelled?.release_pending).toBe(true);
+    expect(cancelled?.releasePending).toBe(true);
     expect(await repo().transition(order.id, "pending", "cancelled")).toBeUndefined();
     await repo().markStockReleased(order.id);
     const released = await repo().findById(order.id);
-    expect(released?.release_pending).toBe(false);
-    expect(released?.stock_released_at).toBeInstanceOf(Date);
+    expect(released?.releasePending).toBe(false);
+    expect(released?.stockReleasedAt).toBeInstanceOf(Date);
   });
 
   test("shipping raises settle_pending in the same write; recovery claims it until it is confirmed", async () => {
@@ -210,17 +207,17 @@ describe("orders repository", () => {
     await repo().markReserved(order.id);
     await repo().transition(order.id, "pending", "confirmed");
     const shipped = await repo().transition(order.id, "confirmed", "shipped");
-    expect(shipped?.settle_pending).toBe(true);
-    expect(shipped?.release_pending).toBe(false);
+    expect(shipped?.settlePending).toBe(true);
+    expect(shipped?.releasePending).toBe(false);
     clock.advance(60_000);
     const cutoff = new Date(clock.now().getTime() - 10_000);
     expect(await repo().claimNext("release", cutoff, 30_000)).toBeUndefined();
     expect((await repo().claimNext("settle", cutoff, 30_000))?.id).toBe(order.id);
     await repo().markStockSettled(order.id);
     const settled = await repo().findById(order.id);
-    expect(settled?.settle_pending).toBe(false);
-    expect(settled?.stock_settled_at).toBeInstanceOf(Date);
-    expect(settled?.recovery_lease_until).toBeNull();
+    expect(settled?.settlePending).toBe(false);
+    expect(settled?.stockSettledAt).toBeInstanceOf(Date);
+    expect(settled?.recoveryLeaseUntil).toBeNull();
     clock.advance(60_000);
     expect(await repo().claimNext("settle", clock.now(), 30_000)).toBeUndefined();
   });
@@ -237,7 +234,7 @@ describe("orders repository", () => {
     const page = await repo().list({ userId: owner, page: 1, limit: 2 });
     expect(page.total).toBe(3);
     expect(page.items).toHaveLength(2);
-    expect(page.items[0]!.created_at.getTime()).toBeGreaterThan(page.items[1]!.created_at.getTime());
+    expect(page.items[0]!.createdAt.getTime()).toBeGreaterThan(page.items[1]!.createdAt.getTime());
     expect((await repo().list({ userId: owner, status: "cancelled", page: 1, limit: 10 })).total).toBe(0);
   });
 
@@ -278,7 +275,7 @@ describe("orders repository", () => {
     const theirs = await repo().claimNext("saga", clock.now(), 30_000);
     expect(theirs?.id).toBe(order.id);
     await repo().dropLease(again!);
-    expect((await repo().findById(order.id))?.recovery_lease_until).toEqual(theirs!.leaseUntil);
+    expect((await repo().findById(order.id))?.recoveryLeaseUntil).toEqual(theirs!.leaseUntil);
   });
 
   test("nextClaimableAt names when a young saga leaves its grace or a lease runs out", async () => {

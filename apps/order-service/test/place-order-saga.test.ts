@@ -85,7 +85,7 @@ describe("Idempotency-Key", () => {
     const again = await s.place(alice, body, "key-1");
 
     expect(first.replayed).toBe(false);
-    expect(first.order).toMatchObject({ saga_state: "reserved", status: "pending", total_cents: "3998" });
+    expect(first.order).toMatchObject({ sagaState: "reserved", status: "pending", totalCents: 3998n });
     expect(again).toEqual({ order: first.order, replayed: true });
     expect(s.catalog.stock(lamp)).toBe(8);
     expect(s.catalog.calls("reserve")).toBe(1);
@@ -139,11 +139,11 @@ describe("the catalog changes between pricing and reserving", () => {
 
     const { order } = await s.place(alice, orderOf([{ productId: lamp, quantity: 2 }]));
 
-    expect(order.items).toMatchObject([{ product_name: "Desk lamp", price_cents: "1200", quantity: 2 }]);
-    expect(order.total_cents).toBe("2400");
+    expect(order.items).toMatchObject([{ productName: "Desk lamp", priceCents: 1200n, quantity: 2 }]);
+    expect(order.totalCents).toBe(2400n);
     // Each refusal dropped the cached copy, so each round read the catalog again.
     expect(s.catalog.calls("getMany")).toBe(3);
-    expect(s.db.rows().map((r) => r.saga_state)).toEqual(["failed", "failed", "reserved"]);
+    expect(s.db.rows().map((r) => r.sagaState)).toEqual(["failed", "failed", "reserved"]);
     expect(s.catalog.stock(lamp)).toBe(8);
   });
 
@@ -161,7 +161,7 @@ describe("the catalog changes between pricing and reserving", () => {
     });
     // place-order's MAX_ROUNDS rounds, each a saga written and failed.
     expect(s.catalog.calls("reserve")).toBe(5);
-    expect(s.db.rows().map((r) => r.saga_state)).toEqual(Array(5).fill("failed"));
+    expect(s.db.rows().map((r) => r.sagaState)).toEqual(Array(5).fill("failed"));
     expect(s.catalog.stock(lamp)).toBe(10);
     expect(await s.deps.idempotency.find(alice.userId, "key-1")).toBeUndefined();
     expect(await s.count("orders_rejected_total", { reason: "dependency_unavailable" })).toBe(1);
@@ -169,7 +169,7 @@ describe("the catalog changes between pricing and reserving", () => {
     // Once the catalog holds still, the same key is a fresh attempt rather than a replayed failure.
     s.catalog.onReserve(() => {});
     const retry = await s.place(alice, body, "key-1");
-    expect(retry).toMatchObject({ replayed: false, order: { total_cents: String(2 * price) } });
+    expect(retry).toMatchObject({ replayed: false, order: { totalCents: BigInt(2 * price) } });
     expect(s.catalog.stock(lamp)).toBe(8);
   });
 });
@@ -222,7 +222,7 @@ describe("not enough stock", () => {
     expect(s.catalog.stock(lamp)).toBe(10);
     expect(s.catalog.stock(desk)).toBe(1);
     const [saga] = s.db.rows();
-    expect(saga?.saga_state).toBe("failed");
+    expect(saga?.sagaState).toBe("failed");
     expect(s.catalog.reservation(saga!.id)).toBe("released");
     expect(await s.deps.idempotency.find(alice.userId, "key-1")).toBeUndefined();
   });
@@ -240,7 +240,7 @@ describe("a reserve that never answers", () => {
       errorCode: "DEPENDENCY_UNAVAILABLE",
     });
     const [saga] = s.db.rows();
-    expect(saga?.saga_state).toBe("reserving");
+    expect(saga?.sagaState).toBe("reserving");
     expect(await s.deps.orders.findVisible(saga!.id)).toBeUndefined();
     expect(await s.count("orders_rejected_total", { reason: "dependency_unavailable" })).toBe(1);
 
@@ -256,7 +256,7 @@ describe("a reserve that never answers", () => {
     expect(await s.recover()).toMatchObject({ completed: 0, rolledBack: 0, nextInMs: GRACE_MS - 1 });
     s.advance(GRACE_MS);
     expect(await s.recover()).toMatchObject({ completed: 0, rolledBack: 1 });
-    expect((await s.deps.orders.findById(saga!.id))?.saga_state).toBe("failed");
+    expect((await s.deps.orders.findById(saga!.id))?.sagaState).toBe("failed");
     // The catalog keeps a tombstone, so the lost reserve could never take stock if it arrived now.
     expect(s.catalog.reservation(saga!.id)).toBe("released");
     expect(s.catalog.stock(lamp)).toBe(10);
@@ -280,7 +280,7 @@ describe("a reserve that never answers", () => {
     s.advance(GRACE_MS + 1);
     expect(await s.recover()).toMatchObject({ completed: 1, rolledBack: 0 });
     const retry = await s.place(alice, body, "key-1");
-    expect(retry).toMatchObject({ replayed: true, order: { id: saga!.id, saga_state: "reserved" } });
+    expect(retry).toMatchObject({ replayed: true, order: { id: saga!.id, sagaState: "reserved" } });
     expect(s.catalog.calls("reserve")).toBe(1);
     expect(s.catalog.stock(lamp)).toBe(8);
     expect(await s.count("orders_placed_total")).toBe(1);
@@ -296,7 +296,7 @@ describe("after placing", () => {
 
     expect(await changeStatus(s.deps, order, "cancelled", ctx)).toMatchObject({
       status: "cancelled",
-      release_pending: true,
+      releasePending: true,
     });
     expect(s.catalog.stock(lamp)).toBe(7);
 
@@ -317,7 +317,7 @@ describe("after placing", () => {
 
     expect(await s.deps.orders.findVisible(order.id)).toMatchObject({
       status: "shipped",
-      settle_pending: false,
+      settlePending: false,
     });
     expect(s.catalog.reservation(order.id)).toBe("settled");
     expect(s.catalog.stock(lamp)).toBe(7);

@@ -30,7 +30,7 @@ afterAll(async () => {
 const place = (body: unknown, headers: Record<string, string> = {}) =>
   orders.call("POST", "/api/orders", { token: alice.token, body, headers });
 const errorCode = (body: Json) => (body.error as { code: string }).code;
-const sagaState = async (id: string) => (await orders.sagaDeps.orders.findById(id))?.saga_state;
+const sagaState = async (id: string) => (await orders.sagaDeps.orders.findById(id))?.sagaState;
 const onlyReservingSaga = async () => {
   const rows = await orders.database.db
     .selectFrom("orders")

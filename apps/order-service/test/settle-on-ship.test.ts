@@ -72,8 +72,8 @@ describe("shipping settles the order's stock", () => {
     expect([await holdersOf(a), await holdersOf(b)]).toEqual([[otherId], [otherId]]);
     expect([(await deps.product(a)).stock, (await deps.product(b)).stock]).toEqual([7, 6]);
     const stored = await row(id);
-    expect(stored?.settle_pending).toBe(false);
-    expect(stored?.stock_settled_at).toBeInstanceOf(Date);
+    expect(stored?.settlePending).toBe(false);
+    expect(stored?.stockSettledAt).toBeInstanceOf(Date);
 
     expect((await setStatus(id, "delivered")).status).toBe(200);
     expect((await setStatus(id, "cancelled")).status).toBe(409);
@@ -88,7 +88,7 @@ describe("shipping settles the order's stock", () => {
     let shipped: Awaited<ReturnType<typeof setStatus>>;
     try {
       shipped = await setStatus(id, "shipped");
-      expect((await row(id))?.settle_pending).toBe(true);
+      expect((await row(id))?.settlePending).toBe(true);
       orders.advanceClock(60_000);
       const whileDown = await orders.recover({ graceMs: 0 });
       expect(whileDown.errors).toBeGreaterThan(0);
@@ -99,13 +99,13 @@ describe("shipping settles the order's stock", () => {
     expect(shipped.status).toBe(200);
     expect(shipped.body.status).toBe("shipped");
     expect(await holdersOf(a)).toContain(id);
-    expect((await row(id))?.settle_pending).toBe(true);
+    expect((await row(id))?.settlePending).toBe(true);
 
     orders.advanceClock(60_000);
     expect((await orders.recover({ graceMs: 0 })).settlesFinished).toBe(1);
     expect([await holdersOf(a), await holdersOf(b)]).toEqual([[otherId], [otherId]]);
     expect([(await deps.product(a)).stock, (await deps.product(b)).stock]).toEqual([7, 6]);
-    expect((await row(id))?.settle_pending).toBe(false);
+    expect((await row(id))?.settlePending).toBe(false);
     orders.advanceClock(60_000);
     expect((await orders.recover({ graceMs: 0 })).settlesFinished).toBe(0);
     // Recovery counts each outcome before it returns its report: nothing left to wait for.
@@ -135,7 +135,7 @@ describe("shipping settles the order's stock", () => {
     const report = await orders.recover({ graceMs: 0 });
     expect(report.completed).toBe(1);
     expect(report.rolledBack).toBe(0);
-    expect((await row(orderId))?.saga_state).toBe("reserved");
+    expect((await row(orderId))?.sagaState).toBe("reserved");
     expect((await deps.product(p)).stock).toBe(9);
   });
 });

@@ -43,7 +43,7 @@ describe("diagnoseRefusal", () => {
   test("a line whose price or name is no longer the one sent is CATALOG_CHANGED, before any shortage", () => {
     const items = [
       { productId: A, quantity: 20, priceCents: 499 },
-      { productId: B, quantity: 1, name: "old name" },
+      { productId: B, quantity: 1, productName: "old name" },
     ];
     expect(diagnoseRefusal(items, items, [product(A), product(B)])).toEqual({
       reason: "CATALOG_CHANGED",
@@ -55,7 +55,7 @@ describe("diagnoseRefusal", () => {
   });
 
   test("a line that names the current price and name is not changed", () => {
-    const items = [{ productId: A, quantity: 11, priceCents: 500, name: `product ${A}` }];
+    const items = [{ productId: A, quantity: 11, priceCents: 500, productName: `product ${A}` }];
     expect(diagnoseRefusal(items, items, [product(A)]).reason).toBe("INSUFFICIENT_STOCK");
   });
 

@@ -245,8 +245,8 @@ describe("reserve / release", () => {
       { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, price: 0 }] },
       { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, priceCents: 0 }] },
       { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, priceCents: 9.5 }] },
-      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, name: "" }] },
-      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, name: { $ne: "" } }] },
+      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, productName: "" }] },
+      { orderId: crypto.randomUUID(), items: [{ productId: a.id, quantity: 1, productName: { $ne: "" } }] },
     ]) {
       expect((await f.trpc("mutation", "reserve", input)).status).toBe(400);
     }
@@ -262,7 +262,7 @@ describe("reserve at the caller's price and name", () => {
   test("a line sent with the current price and name is taken", async () => {
     const a = await createProduct(f, { price: 19.99, stock: 4 });
     const result = await reserve(crypto.randomUUID(), [
-      { productId: a.id, quantity: 3, priceCents: 1999, name: String(a.name) },
+      { productId: a.id, quantity: 3, priceCents: 1999, productName: String(a.name) },
     ]);
     expect(result).toEqual({ ok: true, status: "reserved" });
     expect(await stockOf(a.id)).toBe(1);
@@ -274,8 +274,8 @@ describe("reserve at the caller's price and name", () => {
     expect((await patch(a.id, { price: 21.5 })).status).toBe(200);
     const orderId = crypto.randomUUID();
     const items = [
-      { productId: b.id, quantity: 1, priceCents: 500, name: String(b.name) },
-      { productId: a.id, quantity: 2, priceCents: 1999, name: String(a.name) },
+      { productId: b.id, quantity: 1, priceCents: 500, productName: String(b.name) },
+      { productId: a.id, quantity: 2, priceCents: 1999, productName: String(a.name) },
     ];
     const result = await reserve(orderId, items);
     expect(result).toEqual({
@@ -293,10 +293,25 @@ describe("reserve at the caller's price and name", () => {
     const a = await createProduct(f, { stock: 4 });
     expect((await patch(a.id, { name: "Renamed mug" })).status).toBe(200);
     const result = await reserve(crypto.randomUUID(), [
-      { productId: a.id, quantity: 1, priceCents: Math.round(a.price * 100), name: String(a.name) },
+      { productId: a.id, quantity: 1, priceCents: Math.round(a.price * 100), productName: String(a.name) },
     ]);
     expect(result).toMatchObject({ ok: false, reason: "CATALOG_CHANGED" });
     expect(await stockOf(a.id)).toBe(4);
+  });
+
+  test("a line from an order service of the previous release (`name`, not `productName`) is checked alike", async () => {
+    const a = await createProduct(f, { stock: 4 });
+    const priceCents = Math.round(a.price * 100);
+    const legacy = (name: string) => [{ productId: a.id, quantity: 1, priceCents, name }];
+    expect(await reserve(crypto.randomUUID(), legacy("Not its name"))).toMatchObject({
+      ok: false,
+      reason: "CATALOG_CHANGED",
+    });
+    expect(await reserve(crypto.randomUUID(), legacy(String(a.name)))).toEqual({
+      ok: true,
+      status: "reserved",
+    });
+    expect(await stockOf(a.id)).toBe(3);
   });
 
   test("an unavailable product is reported before a changed price, a changed price before a shortage", async () => {

@@ -6,13 +6,67 @@ import type {
   OrderStatus,
   OrdersDatabase,
   OrdersTable,
+  SagaState,
   ShippingAddressRow,
 } from "./tables.ts";
 import { ordersDb } from "./tables.ts";
 
-export type OrderRow = Selectable<OrdersTable>;
-export type OrderItemRow = Selectable<OrderItemsTable>;
-export type OrderRecord = OrderRow & { items: OrderItemRow[] };
+type OrderRow = Selectable<OrdersTable>;
+/** The columns a line's record is made of (all `completeReserved` selects into its JSON). */
+type OrderItemRow = Pick<
+  Selectable<OrderItemsTable>,
+  "product_id" | "product_name" | "quantity" | "price_cents"
+>;
+
+/** One line of an order, in line order: the product's name and price as the order was placed. */
+export type OrderLine = { productId: string; productName: string; quantity: number; priceCents: bigint };
+
+/** A stored order with its lines, whatever its saga state; routes and views see this, never a row. */
+export type OrderRecord = {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  sagaState: SagaState;
+  totalCents: bigint;
+  shippingAddress: ShippingAddressRow;
+  paymentMethod: string;
+  idempotencyKey: string | null;
+  releasePending: boolean;
+  stockReleasedAt: Date | null;
+  settlePending: boolean;
+  stockSettledAt: Date | null;
+  recoveryLeaseUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  items: OrderLine[];
+};
+
+// Cents arrive as BIGINT text and become bigint here, so they are exact and integers inside the service.
+const toLine = (item: OrderItemRow): OrderLine => ({
+  productId: item.product_id,
+  productName: item.product_name,
+  quantity: item.quantity,
+  priceCents: BigInt(item.price_cents),
+});
+
+const toRecord = (row: OrderRow, items: OrderItemRow[]): OrderRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  status: row.status,
+  sagaState: row.saga_state,
+  totalCents: BigInt(row.total_cents),
+  shippingAddress: row.shipping_address,
+  paymentMethod: row.payment_method,
+  idempotencyKey: row.idempotency_key,
+  releasePending: row.release_pending,
+  stockReleasedAt: row.stock_released_at,
+  settlePending: row.settle_pending,
+  stockSettledAt: row.stock_settled_at,
+  recoveryLeaseUntil: row.recovery_lease_until,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  items: items.map(toLine),
+});
 
 export type NewOrder = {
   id: string;
@@ -53,7 +107,12 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock)
       )
       .orderBy("line_no")
       .execute();
-    return rows.map((row) => ({ ...row, items: items.filter((i) => i.order_id === row.id) }));
+    return rows.map((row) =>
+      toRecord(
+        row,
+        items.filter((i) => i.order_id === row.id),
+      ),
+    );
   }
 
   async function findById(id: string, tx: Kysely<OrdersDatabase> = db): Promise<OrderRecord | undefined> {
@@ -67,7 +126,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock)
     /** Only orders whose stock was reserved exist for users; the rest are saga bookkeeping. */
     async findVisible(id: string): Promise<OrderRecord | undefined> {
       const order = await findById(id);
-      return order?.saga_state === "reserved" ? order : undefined;
+      return order?.sagaState === "reserved" ? order : undefined;
     },
 
     /**
@@ -121,7 +180,7 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock)
      * the saga was no longer "reserving" (recovery settled it meanwhile); the caller then reads the row.
      */
     async completeReserved(id: string): Promise<OrderRecord | undefined> {
-      return db
+      const row = await db
         .with("done", (qb) =>
           qb
             .updateTable("orders")
@@ -137,8 +196,6 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock)
             eb
               .selectFrom("order_items")
               .select([
-                "order_id",
-                "line_no",
                 "product_id",
                 "product_name",
                 "quantity",
@@ -150,6 +207,9 @@ export function createOrdersRepository(db: Kysely<OrdersDatabase>, clock: Clock)
           ).as("items"),
         )
         .executeTakeFirst();
+      if (!row) return undefined;
+      const { items, ...order } = row;
+      return toRecord(order, items);
     },
 
     /** Ends the saga successfully; false if recovery already settled it. */

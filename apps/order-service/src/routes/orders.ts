@@ -47,7 +47,7 @@ export function orderRoutes(deps: SagaDeps & { placing: PlaceOrderOptions }) {
   /** An order someone may not see is reported exactly like one that does not exist. */
   async function visibleOrder(principal: Principal, id: string): Promise<OrderRecord> {
     const order = await deps.orders.findVisible(id);
-    if (!order || (order.user_id !== principal.userId && !isAdmin(principal)))
+    if (!order || (order.userId !== principal.userId && !isAdmin(principal)))
       throw new NotFoundError("Order not found");
     return order;
   }

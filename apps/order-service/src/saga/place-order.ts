@@ -140,17 +140,17 @@ async function awaitEarlierRequest(
 ): Promise<OrderRecord | undefined> {
   const deadline = performance.now() + options.idempotencyWaitMs;
   for (;;) {
-    const row = await deps.idempotency.find(userId, key);
-    if (!row) return undefined;
-    if (row.request_hash !== hash) {
+    const used = await deps.idempotency.find(userId, key);
+    if (!used) return undefined;
+    if (used.requestHash !== hash) {
       deps.metrics.orderRejected("idempotency_conflict");
       throw new ConflictError(
         "IDEMPOTENCY_CONFLICT",
         "This Idempotency-Key was already used with a different request body",
       );
     }
-    const order = await deps.orders.findById(row.order_id);
-    if (order?.saga_state === "reserved") return order;
+    const order = await deps.orders.findById(used.orderId);
+    if (order?.sagaState === "reserved") return order;
     if (performance.now() > deadline) throw new RequestInProgressError();
     await Bun.sleep(options.idempotencyPollMs ?? 50);
   }
@@ -244,15 +244,10 @@ async function reserve(
   lines: PricedLine[],
   ctx: CallContext,
 ): Promise<OrderRecord | typeof CATALOG_CHANGED> {
-  const items = lines.map((l) => ({
-    productId: l.productId,
-    quantity: l.quantity,
-    priceCents: l.priceCents,
-    name: l.productName,
-  }));
+  // Priced lines are the reserve input's lines field for field (the catalog checks price and name).
   const result = await deps.clients.products
     .withRequestId(ctx.requestId)
-    .reserve.mutate({ orderId, items })
+    .reserve.mutate({ orderId, items: lines })
     .catch((error: unknown) => {
       // The reservation may or may not have happened; the saga stays "reserving" and recovery asks.
       ctx.log.warn("reserve did not answer; saga left for recovery", { "order.id": orderId });
@@ -265,7 +260,7 @@ async function reserve(
     // Not completed here only when this request outlived the recovery grace period and recovery
     // settled the saga meanwhile: the order is then whatever recovery made of it.
     const order = completed ?? (await deps.orders.findById(orderId));
-    if (order?.saga_state !== "reserved") throw new DependencyUnavailableError("product-service");
+    if (order?.sagaState !== "reserved") throw new DependencyUnavailableError("product-service");
     if (completed) deps.metrics.orderPlaced();
     ctx.log.info("order placed", { "order.id": orderId });
     return order;

@@ -6,18 +6,18 @@ import type { OrderView } from "../schemas/order-schemas.ts";
 export function toOrderView(order: OrderRecord): OrderView {
   return {
     id: order.id,
-    userId: order.user_id,
+    userId: order.userId,
     items: order.items.map((item) => ({
-      productId: item.product_id,
-      productName: item.product_name,
+      productId: item.productId,
+      productName: item.productName,
       quantity: item.quantity,
-      price: centsToAmount(item.price_cents),
+      price: centsToAmount(item.priceCents),
     })),
-    totalAmount: centsToAmount(order.total_cents),
+    totalAmount: centsToAmount(order.totalCents),
     status: order.status,
-    shippingAddress: order.shipping_address,
-    paymentMethod: order.payment_method,
-    createdAt: order.created_at.toISOString(),
-    updatedAt: order.updated_at.toISOString(),
+    shippingAddress: order.shippingAddress,
+    paymentMethod: order.paymentMethod,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
   };
 }

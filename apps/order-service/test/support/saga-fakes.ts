@@ -1,14 +1,11 @@
 import { DependencyUnavailableError } from "@ecom/errors";
 import type { Clock } from "@ecom/service-kit";
 import type { CatalogProduct } from "../../src/clients/catalog-cache.ts";
-import type { IdempotencyRepository, IdempotencyRow } from "../../src/repository/idempotency-repository.ts";
 import type {
-  OrderItemRow,
-  OrderRecord,
-  OrderRow,
-  OrdersRepository,
-  RecoveryKind,
-} from "../../src/repository/orders-repository.ts";
+  IdempotencyRecord,
+  IdempotencyRepository,
+} from "../../src/repository/idempotency-repository.ts";
+import type { OrderRecord, OrdersRepository, RecoveryKind } from "../../src/repository/orders-repository.ts";
 import type { OrderStatus } from "../../src/repository/tables.ts";
 import type { SagaClients } from "../../src/saga/saga-deps.ts";
 
@@ -23,19 +20,18 @@ import type { SagaClients } from "../../src/saga/saga-deps.ts";
 
 /** The orders and idempotency repositories over one in-memory "database", plus a way to look inside. */
 export function createFakeOrdersDb(clock: Clock) {
-  const orders = new Map<string, OrderRow>();
-  const items = new Map<string, OrderItemRow[]>();
-  const keys = new Map<string, IdempotencyRow>();
+  const orders = new Map<string, OrderRecord>();
+  const keys = new Map<string, IdempotencyRecord>();
   const keyOf = (userId: string, key: string) => `${userId}\n${key}`;
   // Copies in and out, so no caller holds a reference into the stored rows, as with a real database.
-  const record = (row: OrderRow): OrderRecord => structuredClone({ ...row, items: items.get(row.id) ?? [] });
-  const update = (id: string, where: (row: OrderRow) => boolean, set: Partial<OrderRow>) => {
+  const record = (row: OrderRecord): OrderRecord => structuredClone(row);
+  const update = (id: string, where: (row: OrderRecord) => boolean, set: Partial<OrderRecord>) => {
     const row = orders.get(id);
     if (!row || !where(row)) return undefined;
     Object.assign(row, set);
     return row;
   };
-  const reserving = (row: OrderRow) => row.saga_state === "reserving";
+  const reserving = (row: OrderRecord) => row.sagaState === "reserving";
 
   const repository: OrdersRepository = {
     async findById(id) {
@@ -45,7 +41,7 @@ export function createFakeOrdersDb(clock: Clock) {
 
     async findVisible(id) {
       const row = orders.get(id);
-      return row?.saga_state === "reserved" ? record(row) : undefined;
+      return row?.sagaState === "reserved" ? record(row) : undefined;
     },
 
     async insertReserving(order) {
@@ -54,121 +50,116 @@ export function createFakeOrdersDb(clock: Clock) {
       const now = clock.now();
       if (keyed)
         keys.set(keyOf(keyed.userId, keyed.key), {
-          user_id: keyed.userId,
+          userId: keyed.userId,
           key: keyed.key,
-          request_hash: keyed.requestHash,
-          order_id: order.id,
-          created_at: now,
+          requestHash: keyed.requestHash,
+          orderId: order.id,
+          createdAt: now,
         });
       orders.set(order.id, {
         id: order.id,
-        user_id: order.userId,
+        userId: order.userId,
         status: "pending",
-        saga_state: "reserving",
-        total_cents: order.totalCents.toString(),
-        shipping_address: structuredClone(order.shippingAddress),
-        payment_method: order.paymentMethod,
-        idempotency_key: keyed?.key ?? null,
-        release_pending: false,
-        stock_released_at: null,
-        settle_pending: false,
-        stock_settled_at: null,
-        recovery_lease_until: null,
-        created_at: now,
-        updated_at: now,
-      });
-      items.set(
-        order.id,
-        order.items.map((item, index) => ({
-          order_id: order.id,
-          line_no: index + 1,
-          product_id: item.productId,
-          product_name: item.productName,
+        sagaState: "reserving",
+        totalCents: order.totalCents,
+        shippingAddress: structuredClone(order.shippingAddress),
+        paymentMethod: order.paymentMethod,
+        idempotencyKey: keyed?.key ?? null,
+        releasePending: false,
+        stockReleasedAt: null,
+        settlePending: false,
+        stockSettledAt: null,
+        recoveryLeaseUntil: null,
+        createdAt: now,
+        updatedAt: now,
+        items: order.items.map((item) => ({
+          productId: item.productId,
+          productName: item.productName,
           quantity: item.quantity,
-          price_cents: item.priceCents.toString(),
+          priceCents: BigInt(item.priceCents),
         })),
-      );
+      });
       return true;
     },
 
     async completeReserved(id) {
       const row = update(id, reserving, {
-        saga_state: "reserved",
-        recovery_lease_until: null,
-        updated_at: clock.now(),
+        sagaState: "reserved",
+        recoveryLeaseUntil: null,
+        updatedAt: clock.now(),
       });
       return row ? record(row) : undefined;
     },
 
     async markReserved(id) {
       return !!update(id, reserving, {
-        saga_state: "reserved",
-        recovery_lease_until: null,
-        updated_at: clock.now(),
+        sagaState: "reserved",
+        recoveryLeaseUntil: null,
+        updatedAt: clock.now(),
       });
     },
 
     async markFailed(id) {
       const failed = update(id, reserving, {
-        saga_state: "failed",
-        recovery_lease_until: null,
-        updated_at: clock.now(),
+        sagaState: "failed",
+        recoveryLeaseUntil: null,
+        updatedAt: clock.now(),
       });
       // The key goes with the saga only when this call failed it, as in the repository's one statement.
-      if (failed) for (const [k, row] of keys) if (row.order_id === id) keys.delete(k);
+      if (failed) for (const [k, row] of keys) if (row.orderId === id) keys.delete(k);
       return !!failed;
     },
 
     async list(filter) {
       const matching = [...orders.values()]
-        .filter((r) => r.saga_state === "reserved")
-        .filter((r) => !filter.userId || r.user_id === filter.userId)
+        .filter((r) => r.sagaState === "reserved")
+        .filter((r) => !filter.userId || r.userId === filter.userId)
         .filter((r) => !filter.status || r.status === filter.status)
-        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? -1 : 1));
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
       const start = (filter.page - 1) * filter.limit;
       return { items: matching.slice(start, start + filter.limit).map(record), total: matching.length };
     },
 
     async transition(id, from, to) {
-      const row = update(id, (r) => r.saga_state === "reserved" && r.status === from, {
+      const row = update(id, (r) => r.sagaState === "reserved" && r.status === from, {
         status: to,
-        updated_at: clock.now(),
+        updatedAt: clock.now(),
         ...pendingFlag(to),
       });
       return row ? record(row) : undefined;
     },
 
     async markStockReleased(id) {
-      update(id, (r) => r.release_pending, {
-        release_pending: false,
-        stock_released_at: clock.now(),
-        recovery_lease_until: null,
+      update(id, (r) => r.releasePending, {
+        releasePending: false,
+        stockReleasedAt: clock.now(),
+        recoveryLeaseUntil: null,
       });
     },
 
     async markStockSettled(id) {
-      update(id, (r) => r.settle_pending, {
-        settle_pending: false,
-        stock_settled_at: clock.now(),
-        recovery_lease_until: null,
+      update(id, (r) => r.settlePending, {
+        settlePending: false,
+        stockSettledAt: clock.now(),
+        recoveryLeaseUntil: null,
       });
     },
 
     async claimNext(kind, olderThan, leaseMs) {
       const now = clock.now();
       const candidate = [...orders.values()]
-        .filter((r) => !r.recovery_lease_until || r.recovery_lease_until < now)
+        .filter((r) => !r.recoveryLeaseUntil || r.recoveryLeaseUntil < now)
         .filter((r) => owesWork(r, kind) && sinceOf(r, kind) < olderThan)
-        .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())[0];
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
       if (!candidate) return undefined;
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      candidate.recovery_lease_until = leaseUntil;
+      candidate.recoveryLeaseUntil = leaseUntil;
       return { id: candidate.id, leaseUntil };
     },
 
     async dropLease(claim) {
-      update(claim.id, (r) => r.recovery_lease_until?.getTime() === claim.leaseUntil.getTime(), {
-        recovery_lease_until: null,
+      update(claim.id, (r) => r.recoveryLeaseUntil?.getTime() === claim.leaseUntil.getTime(), {
+        recoveryLeaseUntil: null,
       });
     },
 
@@ -178,7 +169,7 @@ export function createFakeOrdersDb(clock: Clock) {
         (["saga", "release", "settle"] as const)
           .filter((kind) => owesWork(r, kind))
           .map((kind) =>
-            Math.max(sinceOf(r, kind).getTime() + graceMs, r.recovery_lease_until?.getTime() ?? 0),
+            Math.max(sinceOf(r, kind).getTime() + graceMs, r.recoveryLeaseUntil?.getTime() ?? 0),
           ),
       );
       const next = Math.min(...due.filter((at) => at > now));
@@ -195,7 +186,7 @@ export function createFakeOrdersDb(clock: Clock) {
     async deleteOlderThan(cutoff) {
       let deleted = 0;
       for (const [k, row] of keys)
-        if (row.created_at < cutoff) {
+        if (row.createdAt < cutoff) {
           keys.delete(k);
           deleted++;
         }
@@ -206,24 +197,24 @@ export function createFakeOrdersDb(clock: Clock) {
   return {
     orders: repository,
     idempotency,
-    /** Every order row, whatever its saga state, as a test inspecting the table would see them. */
+    /** Every stored order, whatever its saga state, as a test inspecting the table would see them. */
     rows: () => [...orders.values()].map(record),
   };
 }
 
-function pendingFlag(to: OrderStatus): Partial<OrderRow> {
-  if (to === "cancelled") return { release_pending: true };
-  if (to === "shipped") return { settle_pending: true };
+function pendingFlag(to: OrderStatus): Partial<OrderRecord> {
+  if (to === "cancelled") return { releasePending: true };
+  if (to === "shipped") return { settlePending: true };
   return {};
 }
 
-function owesWork(row: OrderRow, kind: RecoveryKind): boolean {
-  if (kind === "saga") return row.saga_state === "reserving";
-  return kind === "release" ? row.release_pending : row.settle_pending;
+function owesWork(row: OrderRecord, kind: RecoveryKind): boolean {
+  if (kind === "saga") return row.sagaState === "reserving";
+  return kind === "release" ? row.releasePending : row.settlePending;
 }
 
 /** A saga is due after its creation, a release or settle after the status change that raised it. */
-const sinceOf = (row: OrderRow, kind: RecoveryKind) => (kind === "saga" ? row.created_at : row.updated_at);
+const sinceOf = (row: OrderRecord, kind: RecoveryKind) => (kind === "saga" ? row.createdAt : row.updatedAt);
 
 type ProductCalls = ReturnType<SagaClients["products"]["withRequestId"]>;
 type Procedure = keyof ProductCalls;
@@ -289,7 +280,7 @@ export function createFakeCatalog(options: { timeoutMs: number }) {
     const changed = lines.filter(
       ({ line, product }) =>
         (line.priceCents !== undefined && line.priceCents !== product?.priceCents) ||
-        (line.name !== undefined && line.name !== product?.name),
+        (line.productName !== undefined && line.productName !== product?.name),
     );
     if (changed.length > 0)
       return refuse(orderId, {

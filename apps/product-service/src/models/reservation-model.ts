@@ -16,7 +16,7 @@ const itemSchema = new Schema(
     quantity: { type: Number, required: true },
     /** The price and name the line may be taken at (see `reserveLine`); absent when any will do. */
     priceCents: { type: Number },
-    name: { type: String },
+    productName: { type: String },
   },
   { _id: false },
 );

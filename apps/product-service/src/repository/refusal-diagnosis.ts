@@ -27,7 +27,7 @@ export function diagnoseRefusal(items: Line[], refused: Line[], products: Produc
     const product = byId.get(l.productId);
     return (
       (l.priceCents !== undefined && l.priceCents !== product?.priceCents) ||
-      (l.name !== undefined && l.name !== product?.name)
+      (l.productName !== undefined && l.productName !== product?.name)
     );
   });
   if (changed.length > 0)

@@ -1,12 +1,12 @@
 import type { mongo } from "mongoose";
 import type { ProductModel } from "../models/product-model.ts";
 
-/** A line of an order; `priceCents` and `name`, when set, must still be the product's for a take. */
+/** A line of an order; `priceCents` and `productName`, when set, must still be the product's for a take. */
 export type Line = {
   productId: string;
   quantity: number;
   priceCents?: number | undefined;
-  name?: string | undefined;
+  productName?: string | undefined;
 };
 
 /** The fields the holds code reads and writes, as stored: `holdsByOrder` maps an order id to its quantity. */
@@ -65,7 +65,7 @@ export async function takeHolds(products: ProductModel, orderId: string, lines: 
           isActive: true,
           stock: { $gte: line.quantity },
           ...(line.priceCents === undefined ? {} : { priceCents: line.priceCents }),
-          ...(line.name === undefined ? {} : { name: line.name }),
+          ...(line.productName === undefined ? {} : { name: line.productName }),
           [field]: { $exists: false },
         },
         update: { $inc: { stock: -line.quantity }, $set: { [field]: line.quantity, updatedAt: now } },

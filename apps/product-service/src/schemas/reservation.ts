@@ -1,16 +1,28 @@
 import { z } from "zod";
 
 /**
- * A line to reserve. `priceCents` and `name`, when given, are what the caller priced the order with:
- * the line is then taken only while the catalog still says exactly that, so an order never records a
- * price or name that was no longer current when its stock was taken (else `CATALOG_CHANGED`).
+ * A line to reserve. `priceCents` and `productName`, when given, are what the caller priced the order
+ * with: the line is then taken only while the product's `priceCents` and `name` still say exactly that,
+ * so an order never records a price or name that was no longer current when its stock was taken (else
+ * `CATALOG_CHANGED`). `productName`, as on the order side: a line's name, not the product's own field.
  */
-export const reserveLine = z.strictObject({
-  productId: z.uuid(),
-  quantity: z.int().min(1).max(1_000_000),
-  priceCents: z.int().min(1).optional(),
-  name: z.string().min(1).max(200).optional(),
-});
+const lineName = z.string().min(1).max(200);
+
+export const reserveLine = z
+  .strictObject({
+    productId: z.uuid(),
+    quantity: z.int().min(1).max(1_000_000),
+    priceCents: z.int().min(1).optional(),
+    productName: lineName.optional(),
+    /**
+     * The field's earlier name, still read so that during a rolling update an order-service replica
+     * of the previous release can keep reserving; it is taken as `productName`.
+     */
+    name: lineName.optional(),
+  })
+  .transform(({ name, ...line }) =>
+    line.productName === undefined && name !== undefined ? { ...line, productName: name } : line,
+  );
 
 export const reserveInput = z.strictObject({
   orderId: z.uuid(),

@@ -158,7 +158,7 @@ export async function halfDoneReservation(f: Fixture, leaseUntil: Date) {
   return { a, b, orderId, items };
 }
 
-type Line = { productId: string; quantity: number; priceCents?: number; name?: string };
+type Line = { productId: string; quantity: number; priceCents?: number; productName?: string };
 type Status = { status: string };
 export type ReserveResult =
   | { ok: true; status: "reserved" }
