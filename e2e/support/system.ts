@@ -4,6 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NginxOptions, type NginxProcess, startNginx } from "@ecom/nginx";
 import {
+  connectionEnv,
+  gateway as gatewaySpec,
+  type ServiceKey,
+  service as serviceSpec,
+  services as serviceSpecs,
+} from "@ecom/system";
+import {
   freePort,
   type MongoServer,
   type PostgresServer,
@@ -13,8 +20,8 @@ import {
   startServiceProcess,
 } from "@ecom/test-harness";
 
-export type ServiceName = "users" | "products" | "orders";
-export const serviceNames: ServiceName[] = ["users", "products", "orders"];
+export type ServiceName = ServiceKey;
+export const serviceNames: ServiceName[] = serviceSpecs.map((s) => s.key);
 
 export type SystemOptions = {
   /** Instances of each service behind nginx; 2 unless a suite needs fewer. */
@@ -54,13 +61,6 @@ export type E2eSystem = {
   stop(): Promise<void>;
 };
 
-const repoRoot = join(import.meta.dir, "..", "..");
-const entries: Record<ServiceName, string> = {
-  users: join(repoRoot, "apps", "user-service", "src", "index.ts"),
-  products: join(repoRoot, "apps", "product-service", "src", "index.ts"),
-  orders: join(repoRoot, "apps", "order-service", "src", "index.ts"),
-};
-
 function parseLines(source: string, lines: string[]): LogRecord[] {
   return lines.flatMap((line) => {
     if (!line.startsWith("{")) return [];
@@ -72,27 +72,8 @@ function parseLines(source: string, lines: string[]): LogRecord[] {
   });
 }
 
-async function waitReady(instance: ServiceProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(`${instance.baseUrl}/health/ready`);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // restarting or not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${instance.baseUrl} not ready:\n${instance.lines().join("\n")}`);
-    await Bun.sleep(100);
-  }
-}
-
 async function stopProcess(instance: ServiceProcess): Promise<void> {
-  if (instance.proc.exitCode !== null || instance.proc.signalCode !== null) return;
-  const forced = setTimeout(() => instance.proc.kill("SIGKILL"), 10_000);
-  await instance.kill("SIGTERM");
-  clearTimeout(forced);
+  await instance.kill("SIGTERM", 10_000);
 }
 
 /**
@@ -137,13 +118,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
     const admin = { email: "admin@e2e.test", password: `admin-${crypto.randomUUID()}` };
     // One signing key for every user-service instance, as a cluster Secret would provide.
     const { privateKey } = generateKeyPairSync("ed25519");
-    const lb = (s: ServiceName) => `http://127.0.0.1:${internal[s]}`;
+    // Every process reaches the services through nginx's internal ports, as through a cluster's Services.
+    const lb = Object.fromEntries(serviceNames.map((s) => [s, `http://127.0.0.1:${internal[s]}`])) as Record<
+      ServiceName,
+      string
+    >;
     const common = {
       NODE_ENV: "test",
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       INTERNAL_SERVICE_TOKEN: `e2e-${crypto.randomUUID()}`,
-      JWKS_URL: `${lb("users")}/api/users/.well-known/jwks.json`,
     };
     const env: Record<ServiceName, (i: number) => Record<string, string>> = {
       users: (i) => ({
@@ -157,21 +141,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
         ADMIN_PASSWORD: admin.password,
       }),
       products: () => ({ MONGO_URL: mongo.url }),
-      orders: (i) => ({
-        DATABASE_URL: ordersDatabaseUrl,
-        DATA_DIR: join(dir, `orders-${i}`),
-        USER_SERVICE_URL: lb("users"),
-        PRODUCT_SERVICE_URL: lb("products"),
-      }),
+      orders: (i) => ({ DATABASE_URL: ordersDatabaseUrl, DATA_DIR: join(dir, `orders-${i}`) }),
     };
 
     const slots = new Map<ServiceProcess, number>();
     const launch = async (s: ServiceName, i: number) => {
       const instance = await startServiceProcess({
-        entry: entries[s],
+        entry: serviceSpec(s).entry,
         port: ports[s][i]!,
-        env: { ...common, ...env[s](i), ...options.env?.[s] },
-        timeoutMs: 60_000,
+        env: { ...common, ...env[s](i), ...connectionEnv(s, lb), ...options.env?.[s] },
+        readyPath: serviceSpec(s).readyPath,
       });
       services[s].push(instance);
       slots.set(instance, i);
@@ -180,21 +159,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
     };
 
     // The first instance of each service migrates and seeds alone; the others then join.
-    for (let i = 0; i < count; i++) {
-      const started = await Promise.all(serviceNames.map((s) => launch(s, i)));
-      await Promise.all(started.map((instance) => waitReady(instance)));
-    }
+    for (let i = 0; i < count; i++) await Promise.all(serviceNames.map((s) => launch(s, i)));
 
     if (options.bunGateway) {
       gateway = await startServiceProcess({
-        entry: join(repoRoot, "apps", "gateway", "src", "index.ts"),
+        entry: gatewaySpec.entry,
         port: freePort(),
-        env: {
-          HOST: "127.0.0.1",
-          USER_SERVICE_URL: lb("users"),
-          PRODUCT_SERVICE_URL: lb("products"),
-          ORDER_SERVICE_URL: lb("orders"),
-        },
+        env: { HOST: "127.0.0.1", ...connectionEnv("gateway", lb) },
+        readyPath: gatewaySpec.readyPath,
       });
       const started = gateway;
       cleanups.push(() => stopProcess(started));
@@ -227,7 +199,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<E2eSyste
         const old = services[service][index];
         if (!old || (old.proc.exitCode === null && old.proc.signalCode === null))
           throw new Error(`${service} instance ${index} is not stopped`);
-        await waitReady(await launch(service, slots.get(old)!));
+        await launch(service, slots.get(old)!);
         return services[service].length - 1;
       },
       stop: stopAll,

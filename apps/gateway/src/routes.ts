@@ -1,20 +1,21 @@
-/** One public prefix per service; the path is passed on unchanged (the services own `/api/<resource>`). */
-export type Upstream = { name: "users" | "products" | "orders"; service: string; baseUrl: string };
+import { type ServiceKey, services } from "@ecom/system";
 
-export type UpstreamUrls = { users: string; products: string; orders: string };
+/** One public prefix per service; the path is passed on unchanged (the services own their prefix). */
+export type Upstream = { name: ServiceKey; service: string; prefix: string; baseUrl: string };
 
+export type UpstreamUrls = Record<ServiceKey, string>;
+
+/** The routing table of the system description, so nginx, the Ingress and the gateway cannot drift apart. */
 export function upstreamTable(urls: UpstreamUrls): Upstream[] {
-  return [
-    { name: "users", service: "user-service", baseUrl: urls.users },
-    { name: "products", service: "product-service", baseUrl: urls.products },
-    { name: "orders", service: "order-service", baseUrl: urls.orders },
-  ];
+  return services.map((s) => ({
+    name: s.key,
+    service: s.name,
+    prefix: s.publicPrefix,
+    baseUrl: urls[s.key],
+  }));
 }
 
 /** `/api/users` and `/api/users/...` match; `/api/usersX`, `/trpc/...` and `/metrics` do not. */
 export function matchUpstream(table: Upstream[], pathname: string): Upstream | undefined {
-  return table.find((u) => {
-    const prefix = `/api/${u.name}`;
-    return pathname === prefix || pathname.startsWith(`${prefix}/`);
-  });
+  return table.find((u) => pathname === u.prefix || pathname.startsWith(`${u.prefix}/`));
 }

@@ -3,12 +3,22 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMongoServer } from "@ecom/mongo-server";
+import {
+  connectionEnv,
+  gateway,
+  type ProcessKey,
+  type ProcessSpec,
+  services as serviceSpecs,
+} from "@ecom/system";
 import { freePort, startPostgres } from "@ecom/test-harness";
 import { childrenMatching, processTree, readMemory } from "../stats/proc.ts";
-import { type RunningService, type ServiceLaunch, startService } from "./service-process.ts";
+import { type RunningService, startService } from "./service-process.ts";
 
-export const SERVICE_NAMES = ["user-service", "product-service", "order-service", "gateway"] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The processes by their package name, as the report and the results' JSON name them. */
+export type ServiceName = "user-service" | "product-service" | "order-service" | "gateway";
+/** Every process, dependencies first: the order service and the gateway call the others. */
+const processes = [...serviceSpecs, gateway].map((p) => ({ ...p, name: p.name as ServiceName }));
+export const SERVICE_NAMES: readonly ServiceName[] = processes.map((p) => p.name);
 
 export const ADMIN = { email: "admin@bench.local", password: "bench-admin-password-1" };
 
@@ -22,9 +32,6 @@ export type StartupFigure = {
 };
 
 export type BenchSystem = Awaited<ReturnType<typeof startSystem>>;
-
-const repoRoot = join(import.meta.dir, "..", "..", "..");
-const entry = (dir: string) => join(repoRoot, "apps", dir, "src", "index.ts");
 
 /**
  * The whole system as production runs it, on this machine: real PostgreSQL (users, orders), the
@@ -50,74 +57,38 @@ export async function startSystem(options: { logLevel: string; logDir: string; p
 
   const serviceToken = `bench-${crypto.randomUUID()}`;
   const signingKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
-  const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, freePort()])) as Record<ServiceName, number>;
-  const url = (n: ServiceName) => `http://127.0.0.1:${ports[n]}`;
+  const ports = Object.fromEntries(processes.map((p) => [p.key, freePort()])) as Record<ProcessKey, number>;
+  const url = (key: ProcessKey) => `http://127.0.0.1:${ports[key]}`;
+  const urls = { users: url("users"), products: url("products"), orders: url("orders") };
   const common = {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     LOG_LEVEL: options.logLevel,
     INTERNAL_SERVICE_TOKEN: serviceToken,
   };
-  const jwksUrl = `${url("user-service")}/api/users/.well-known/jwks.json`;
-  const launches: Record<ServiceName, Omit<ServiceLaunch, "logFile">> = {
-    "user-service": {
-      name: "user-service",
-      entry: entry("user-service"),
-      port: ports["user-service"],
-      env: {
-        ...common,
-        DATABASE_URL: usersDb,
-        DATA_DIR: join(scratch, "users"),
-        JWT_PRIVATE_KEY: signingKey.toString(),
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-      },
+  /** What only the benchmark gives each process: its databases, keys and seed settings. */
+  const own: Record<ProcessKey, Record<string, string>> = {
+    users: {
+      DATABASE_URL: usersDb,
+      DATA_DIR: join(scratch, "users"),
+      JWT_PRIVATE_KEY: signingKey.toString(),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
     },
-    "product-service": {
-      name: "product-service",
-      entry: entry("product-service"),
-      port: ports["product-service"],
-      env: {
-        ...common,
-        MONGO_URL: mongo.url,
-        MONGO_DB_NAME: "products_bench",
-        JWKS_URL: jwksUrl,
-        SEED_ON_EMPTY: "false",
-      },
-    },
-    "order-service": {
-      name: "order-service",
-      entry: entry("order-service"),
-      port: ports["order-service"],
-      env: {
-        ...common,
-        DATABASE_URL: ordersDb,
-        DATA_DIR: join(scratch, "orders"),
-        JWKS_URL: jwksUrl,
-        USER_SERVICE_URL: url("user-service"),
-        PRODUCT_SERVICE_URL: url("product-service"),
-      },
-    },
-    gateway: {
-      name: "gateway",
-      entry: join(repoRoot, "apps", "gateway", "src", "index.ts"),
-      port: ports.gateway,
-      env: {
-        ...common,
-        USER_SERVICE_URL: url("user-service"),
-        PRODUCT_SERVICE_URL: url("product-service"),
-        ORDER_SERVICE_URL: url("order-service"),
-      },
-      // The local gateway has no database, so it answers only /health/live.
-      readyPath: "/health/live",
-    },
+    products: { MONGO_URL: mongo.url, MONGO_DB_NAME: "products_bench", SEED_ON_EMPTY: "false" },
+    orders: { DATABASE_URL: ordersDb, DATA_DIR: join(scratch, "orders") },
+    gateway: {},
   };
-  const launch = (name: ServiceName, round: string) =>
+  const launch = (p: ProcessSpec, round: string) =>
     startService({
-      ...launches[name],
-      logFile: join(options.logDir, `${name}.${round}.log`),
+      name: p.name,
+      entry: p.entry,
+      port: ports[p.key],
+      env: { ...common, ...own[p.key], ...connectionEnv(p.key, urls) },
+      readyPath: p.readyPath,
+      logFile: join(options.logDir, `${p.name}.${round}.log`),
       ...(options.profileDir && round === "run"
-        ? { bunFlags: ["--cpu-prof", `--cpu-prof-dir=${join(options.profileDir, name)}`] }
+        ? { bunFlags: ["--cpu-prof", `--cpu-prof-dir=${join(options.profileDir, p.name)}`] }
         : {}),
     });
 
@@ -128,12 +99,12 @@ export async function startSystem(options: { logLevel: string; logDir: string; p
     for (const name of [...SERVICE_NAMES].reverse()) await services[name]?.stop();
   };
   try {
-    // Dependencies first: the order service and gateway call the others.
-    for (const name of SERVICE_NAMES) services[name] = await launch(name, "first");
+    for (const p of processes) services[p.name] = await launch(p, "first");
     const firstReady = Object.fromEntries(SERVICE_NAMES.map((n) => [n, services[n].readyMs]));
     await stopAll();
-    for (const name of SERVICE_NAMES) {
-      services[name] = await launch(name, "run");
+    for (const p of processes) {
+      const name = p.name;
+      services[name] = await launch(p, "run");
       await Bun.sleep(1_000);
       startup[name] = {
         firstStartReadyMs: firstReady[name] as number,

@@ -1,11 +1,14 @@
-/** The deployables: image `ecom/<name>`, Dockerfile `apps/<name>/Dockerfile`, Deployment `<name>`. */
-export const SERVICES = [
-  { name: "user-service", port: 3001, apiPath: "/api/users" },
-  { name: "product-service", port: 3002, apiPath: "/api/products" },
-  { name: "order-service", port: 3003, apiPath: "/api/orders" },
-] as const;
+import { type ServiceName, services } from "@ecom/system";
 
-export type ServiceName = (typeof SERVICES)[number]["name"];
+export type { ServiceName };
+
+/**
+ * The deployables: image `ecom/<name>`, Dockerfile `apps/<name>/Dockerfile`, Deployment `<name>`.
+ * Taken from the system description, so ports and public paths are stated once.
+ */
+export const SERVICES: readonly { name: ServiceName; port: number; apiPath: string }[] = services.map(
+  (s) => ({ name: s.name, port: s.port, apiPath: s.publicPrefix }),
+);
 
 export function isServiceName(name: string): name is ServiceName {
   return SERVICES.some((s) => s.name === name);

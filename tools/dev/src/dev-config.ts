@@ -1,16 +1,16 @@
 import { join } from "node:path";
+import { gateway, repoRoot, service } from "@ecom/system";
 import { z } from "zod";
-
-export const repoRoot = join(import.meta.dir, "..", "..", "..");
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 /** Everything `bun run dev` reads; all optional, so a fresh clone runs with nothing configured. */
 export const devEnv = z.object({
-  USER_PORT: port(3001),
-  PRODUCT_PORT: port(3002),
-  ORDER_PORT: port(3003),
-  GATEWAY_PORT: port(8080),
+  // Named as each process's `devPortVariable` in @ecom/system; services.ts reads them by that name.
+  USER_PORT: port(service("users").port),
+  PRODUCT_PORT: port(service("products").port),
+  ORDER_PORT: port(service("orders").port),
+  GATEWAY_PORT: port(gateway.port),
   /**
    * Where the gateway listens; loopback unless told otherwise (`0.0.0.0` to reach it from another
    * machine). The services always listen on loopback: only the gateway is meant to be reached.
@@ -28,7 +28,7 @@ export const devEnv = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** How long a service may take to stop on SIGTERM before it is killed. */
   DEV_STOP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** How long a service may take to answer /health/ready after it was started. */
+  /** Only a bound for a hang: how long a process may take to become ready after it was started. */
   DEV_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** `false` turns off restarting services when their source changes. */
   DEV_WATCH: z.enum(["true", "false"]).default("true"),

@@ -5,12 +5,11 @@ import type { DevConfig } from "./dev-config.ts";
 import { formatLine, type LogStyle } from "./log-printer.ts";
 import { ManagedProcess } from "./managed-process.ts";
 import { takenPortMessage } from "./port-check.ts";
-import { baseEnv, type ServiceSpec, serviceSpecs } from "./services.ts";
+import { baseEnv, type DevProcess, devProcesses } from "./services.ts";
 import { watchSources } from "./source-watcher.ts";
 import { urlTable } from "./url-table.ts";
-import { waitReady } from "./wait-ready.ts";
 
-type Running = { spec: ServiceSpec; proc: ManagedProcess };
+type Running = { spec: DevProcess; proc: ManagedProcess };
 
 /**
  * `bun run dev`: the embedded databases, the three services and the gateway as child processes,
@@ -21,9 +20,9 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
   const say = (line: string) => write("dev", line);
 
   const sharedToken = config.INTERNAL_SERVICE_TOKEN ?? crypto.randomUUID() + crypto.randomUUID();
-  const specsForPorts = serviceSpecs(config, { mongoUrl: "", serviceToken: "" });
+  const specsForPorts = devProcesses(config, { mongoUrl: "", serviceToken: "" });
   const taken = takenPortMessage(
-    specsForPorts.map((s) => ({ port: s.port, variable: s.portVariable, what: `${s.label}` })),
+    specsForPorts.map((s) => ({ port: s.port, variable: s.devPortVariable, what: s.label })),
   );
   if (taken) {
     process.stderr.write(`${taken}\n`);
@@ -42,7 +41,7 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
       // A terminal's Ctrl-C reaches us twice at once (from the tty and forwarded by `bun run`);
       // only a second press, later, means "do not wait any longer".
       if (Date.now() - shutdownStartedAt < 1000) return;
-      for (const r of running) r.proc.kill();
+      // Every child is SIGKILLed by its exit hook (@ecom/system's spawnProcess).
       process.exit(code);
     }
     shuttingDown = true;
@@ -50,7 +49,7 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
     for (const stop of stopWatching) stop();
     say("stopping everything (Ctrl-C again to kill at once)");
     // The gateway first, so no new request reaches a service that is going away.
-    const gateway = running.filter((r) => r.spec.label === "gateway");
+    const gateway = running.filter((r) => r.spec.key === "gateway");
     await Promise.all(gateway.map((r) => r.proc.stop(config.DEV_STOP_TIMEOUT_MS)));
     await Promise.all(running.map((r) => r.proc.stop(config.DEV_STOP_TIMEOUT_MS)));
     await mongo?.stop();
@@ -59,9 +58,6 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
-  process.on("exit", () => {
-    for (const r of running) r.proc.kill();
-  });
 
   const databases: string[] = [];
   if (config.MONGO_URL) {
@@ -84,43 +80,46 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
   if (shuttingDown) return;
 
   const parentEnv = baseEnv(env);
-  const specs = serviceSpecs(config, { mongoUrl: config.MONGO_URL ?? mongo!.url, serviceToken: sharedToken });
+  const specs = devProcesses(config, { mongoUrl: config.MONGO_URL ?? mongo!.url, serviceToken: sharedToken });
   const onCrash = (label: string, code: number | null) => {
     if (shuttingDown || !started) return;
     say(`${label} exited with code ${code}; it restarts when its source changes`);
   };
-  const startOne = (spec: ServiceSpec) => {
+  /** Starts one process and resolves once it is ready or why it is not. */
+  const startOne = (spec: DevProcess) => {
     const proc = new ManagedProcess(
-      { label: spec.label, entry: spec.entry, env: { ...parentEnv, ...spec.env } },
+      {
+        label: spec.label,
+        entry: spec.entry,
+        port: spec.port,
+        readyPath: spec.readyPath,
+        env: { ...parentEnv, ...spec.env },
+        readyBoundMs: config.DEV_READY_TIMEOUT_MS,
+      },
       write,
       onCrash,
     );
     running.push({ spec, proc });
-    proc.start();
-    return { spec, proc };
+    return proc.start();
   };
-  const ready = (r: Running) =>
-    waitReady(`http://127.0.0.1:${r.spec.port}${r.spec.readyPath}`, {
-      timeoutMs: config.DEV_READY_TIMEOUT_MS,
-      exited: () => !r.proc.running,
-    });
-  const bringUp = async (group: ServiceSpec[]) => {
-    const members = group.map(startOne);
-    const results = await Promise.all(members.map(ready));
-    const failed = members.findIndex((_, i) => results[i] !== "ready");
+  const bringUp = async (group: DevProcess[]) => {
+    const results = await Promise.all(group.map(startOne));
+    const failed = results.findIndex((result) => result !== "ready");
     if (failed === -1) return true;
+    // A Ctrl-C during start-up stops processes that were not ready yet: that is no failure to report.
+    if (shuttingDown) return false;
     const what =
       results[failed] === "exited"
         ? "exited during start-up (see its lines above)"
         : "did not become ready in time";
-    say(`${members[failed]!.spec.label} ${what}; stopping`);
+    say(`${group[failed]!.label} ${what}; stopping`);
     await shutdown(1);
     return false;
   };
 
-  const services = specs.filter((s) => s.label !== "gateway");
+  const services = specs.filter((s) => s.key !== "gateway");
   if (!(await bringUp(services)) || shuttingDown) return;
-  if (!(await bringUp(specs.filter((s) => s.label === "gateway"))) || shuttingDown) return;
+  if (!(await bringUp(specs.filter((s) => s.key === "gateway"))) || shuttingDown) return;
   const restarting = new Set<string>();
   const again = new Set<string>();
   // Watching before the table is printed: a file saved once the table is out is always noticed.
@@ -142,8 +141,7 @@ export async function runDev(config: DevConfig, env: Record<string, string | und
     say(`${file} changed; restarting ${r.spec.label}`);
     await r.proc.stop(config.DEV_STOP_TIMEOUT_MS);
     if (shuttingDown) return;
-    r.proc.start();
-    const result = await ready(r);
+    const result = await r.proc.start();
     say(
       result === "ready"
         ? `${r.spec.label} is ready again`

@@ -1,12 +1,12 @@
 import type { DevConfig } from "./dev-config.ts";
-import type { ServiceSpec } from "./services.ts";
+import type { DevProcess } from "./services.ts";
 
 /** The one summary printed when everything is ready: where to send requests, read docs and scrape metrics. */
-export function urlTable(specs: ServiceSpec[], config: DevConfig, databases: string[]): string {
+export function urlTable(specs: DevProcess[], config: DevConfig, databases: string[]): string {
   const url = (port: number, path = "") => `http://localhost:${port}${path}`;
   const rows: string[][] = [["", "URL", "API docs", "Metrics"]];
   for (const spec of specs) {
-    const isGateway = spec.label === "gateway";
+    const isGateway = spec.key === "gateway";
     rows.push([
       spec.label,
       url(spec.port),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadConfig } from "@ecom/config";
 import { createLogger } from "@ecom/observability";
 import type { Clock } from "@ecom/service-kit";
+import { connectionEnv, jwksPath, type ServiceKey, service } from "@ecom/system";
 import {
   freePort,
   type MongoServer,
@@ -23,8 +24,17 @@ export const SERVICE_TOKEN = "order-tests-internal-service-token";
 export const ADMIN = { email: "admin@orders.test", password: "admin-password-123" };
 const ISSUER = "ecom-user-service";
 
-const entry = (service: string) => new URL(`../../../${service}/src/index.ts`, import.meta.url).pathname;
-export const ORDER_SERVICE_ENTRY = entry("order-service");
+export const ORDER_SERVICE_ENTRY = service("orders").entry;
+
+/**
+ * Where each service is reached. The order service runs in this process and is called through
+ * `app.handle` at this host, so nothing reaches it over a port.
+ */
+const urlsOf = (users: string, products: string): Record<ServiceKey, string> => ({
+  users,
+  products,
+  orders: "http://localhost",
+});
 
 export type Json = Record<string, unknown>;
 export type Customer = { userId: string; token: string; email: string };
@@ -36,11 +46,16 @@ export async function startDependencies() {
   const dataDir = mkdtempSync(join(tmpdir(), "order-tests-"));
   const usersDbUrl = await postgres.createDatabase();
   const userPort = freePort();
+  const productPort = freePort();
+  const userUrl = `http://127.0.0.1:${userPort}`;
+  const productUrl = `http://127.0.0.1:${productPort}`;
+  const urls = urlsOf(userUrl, productUrl);
   const startUsers = () =>
     startServiceProcess({
-      entry: entry("user-service"),
+      entry: service("users").entry,
       port: userPort,
       env: {
+        ...connectionEnv("users", urls),
         NODE_ENV: "test",
         LOG_LEVEL: "warn",
         DATABASE_URL: usersDbUrl,
@@ -52,19 +67,17 @@ export async function startDependencies() {
       },
     });
   let users: ServiceProcess = await startUsers();
-  const jwksUrl = `${users.baseUrl}/api/users/.well-known/jwks.json`;
-  const productPort = freePort();
   const productEnv = {
+    ...connectionEnv("products", urls),
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     MONGO_URL: mongo.url,
     INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
-    JWKS_URL: jwksUrl,
     JWT_ISSUER: ISSUER,
     SEED_ON_EMPTY: "false",
   };
   const startProducts = () =>
-    startServiceProcess({ entry: entry("product-service"), port: productPort, env: productEnv });
+    startServiceProcess({ entry: service("products").entry, port: productPort, env: productEnv });
   let products: ServiceProcess = await startProducts();
 
   const adminToken = await login(users.baseUrl, ADMIN.email, ADMIN.password);
@@ -75,11 +88,12 @@ export async function startDependencies() {
     get users() {
       return users;
     },
-    jwksUrl,
     get products() {
       return products;
     },
-    productUrl: `http://127.0.0.1:${productPort}`,
+    userUrl,
+    jwksUrl: `${userUrl}${jwksPath}`,
+    productUrl,
     adminToken,
     /** Stops the user service (its database and signing key stay). */
     stopUsers: () => users.kill("SIGTERM"),
@@ -193,12 +207,10 @@ export async function startOrderApp(
 ) {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const config = loadConfig(configSchema, {
+    ...connectionEnv("orders", urlsOf(deps.userUrl, options.productUrl ?? deps.productUrl)),
     NODE_ENV: "test",
     INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
-    JWKS_URL: deps.jwksUrl,
     JWT_ISSUER: ISSUER,
-    USER_SERVICE_URL: deps.users.baseUrl,
-    PRODUCT_SERVICE_URL: options.productUrl ?? deps.productUrl,
     DEPENDENCY_TIMEOUT_MS: String(timeoutMs),
     DEPENDENCY_RETRIES: "1",
     // Only what the configuration insists on (longer than a call may take): the loop never runs here.
