@@ -1,23 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { renderNginxConfig, retryAfterSeconds } from "../src/render-config.ts";
+import { sampleSettings } from "./sample-settings.ts";
 
-const settings = {
-  prefix: "/tmp/x",
-  listenHost: "127.0.0.1",
-  port: 8443,
-  certFile: "/tmp/x/tls.crt",
-  keyFile: "/tmp/x/tls.key",
-  instances: { users: ["127.0.0.1:1", "127.0.0.1:2"], products: ["127.0.0.1:3"], orders: ["127.0.0.1:4"] },
-  loginRate: "30r/m",
-  loginBurst: 10,
-  clientMaxBodySize: "1m",
-  connectTimeout: "5s",
-  sendTimeout: "60s",
-  readTimeout: "60s",
-  maxFails: 1,
-  failTimeout: "10s",
-  runAsRoot: false,
-};
+const settings = sampleSettings({
+  users: ["127.0.0.1:1", "127.0.0.1:2"],
+  products: ["127.0.0.1:3"],
+  orders: ["127.0.0.1:4"],
+});
 
 describe("renderNginxConfig", () => {
   test("fills every placeholder and lists each instance with its passive health check", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { type ServiceSpec, services } from "@ecom/system";
 import { type Instances, type NginxSettings, renderNginxConfig } from "../src/render-config.ts";
+import { sampleSettings } from "./sample-settings.ts";
 
 /**
  * The local edge routes what `@ecom/system` says is public, and nothing else: a prefix or a service
@@ -9,24 +10,8 @@ import { type Instances, type NginxSettings, renderNginxConfig } from "../src/re
 const byService = <T>(value: (s: ServiceSpec) => T) =>
   Object.fromEntries(services.map((s) => [s.key, value(s)]));
 
-const settings: NginxSettings = {
-  prefix: "/tmp/ecom-nginx-agreement",
-  listenHost: "127.0.0.1",
-  port: 8443,
-  certFile: "/tmp/ecom-nginx-agreement/tls.crt",
-  keyFile: "/tmp/ecom-nginx-agreement/tls.key",
-  // One instance per service at its own port, so a rendered upstream shows whose instances it holds.
-  instances: byService((s) => [`127.0.0.1:${s.port}`]) as Instances,
-  loginRate: "30r/m",
-  loginBurst: 10,
-  clientMaxBodySize: "1m",
-  connectTimeout: "5s",
-  sendTimeout: "60s",
-  readTimeout: "60s",
-  maxFails: 1,
-  failTimeout: "10s",
-  runAsRoot: false,
-};
+// One instance per service at its own port, so a rendered upstream shows whose instances it holds.
+const settings = sampleSettings(byService((s) => [`127.0.0.1:${s.port}`]) as Instances);
 // Rendered, not the raw template: placeholders hold braces. Without internal ports, every location is public.
 const conf = renderNginxConfig(settings);
 
