@@ -50,7 +50,7 @@ try {
     customers: options.customers,
   });
 
-  log("measuring ceilings: bare HTTP, mongoose findById, PostgreSQL order insert");
+  log("measuring ceilings: bare HTTP, mongoose findById and list, PostgreSQL order insert");
   const ceilings = await runCeilings(urls.products, fixtures, system, options);
 
   const scenarios = buildScenarios(urls, fixtures, system.serviceToken, options).filter(
@@ -91,7 +91,7 @@ try {
   const targets = checkTargets({
     startup: system.startup,
     results,
-    ratios,
+    ceilings,
     invariants: invariants.map((i) => i.report),
   });
   const report = renderReport({ startup: system.startup, ceilings, results, ratios, invariants, targets });

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@ecom/test-harness";
 import { runCeiling, startBareServer } from "./ceilings/run-ceiling.ts";
-import type { Fixtures } from "./fixtures.ts";
+import { CATEGORIES, type Fixtures } from "./fixtures.ts";
 import { runLoad } from "./load/run-load.ts";
 import type { BenchOptions } from "./options.ts";
-import type { CeilingName } from "./scenarios.ts";
+import { type CeilingName, LIST_LIMIT } from "./scenarios.ts";
 import type { LatencySummary } from "./stats/percentiles.ts";
 import { type ProcessGroups, startWindow } from "./stats/resource-sampler.ts";
 
@@ -20,7 +20,7 @@ export type CeilingResult = {
   cpuPer1k: Record<string, number>;
 };
 
-/** The three ceilings, measured in the same run and on the same servers as the scenarios. */
+/** The ceilings, measured in the same run and on the same servers as the scenarios. */
 export async function runCeilings(
   productsUrl: string,
   fixtures: Fixtures,
@@ -67,26 +67,45 @@ export async function runCeilings(
   };
   const timing = { durationSec: options.durationSec, warmupSec: options.warmupSec };
 
-  const mongo = await dbWindow("mongo", () =>
-    runCeiling("mongo-find-by-id.ts", {
-      url: system.mongoUrl,
-      dbName: system.mongoDbName,
-      ids: fixtures.catalog.map((p) => p.id),
-      concurrency: options.connections,
-      ...timing,
-    }),
+  const mongoCeiling = async (
+    name: CeilingName,
+    description: string,
+    script: "mongo-find-by-id.ts" | "mongo-list.ts",
+    args: Record<string, unknown>,
+  ) => {
+    const mongo = await dbWindow("mongo", () =>
+      runCeiling(script, {
+        url: system.mongoUrl,
+        dbName: system.mongoDbName,
+        concurrency: options.connections,
+        ...args,
+        ...timing,
+      }),
+    );
+    results.push({
+      name,
+      description,
+      operationsPerSecond: mongo.out.operationsPerSecond,
+      latencyMs: mongo.out.latencyMs,
+      errors: mongo.out.errors,
+      cpuPer1k: {
+        client: (mongo.out.cpuSeconds / mongo.out.operations) * 1000,
+        mongo: (mongo.dbCpu / mongo.out.operations) * 1000,
+      },
+    });
+  };
+  await mongoCeiling(
+    "mongo.findById",
+    "mongoose findById().lean() on the same mongo server, same pool size, no HTTP",
+    "mongo-find-by-id.ts",
+    { ids: fixtures.catalog.map((p) => p.id) },
   );
-  results.push({
-    name: "mongo.findById",
-    description: "mongoose findById().lean() on the same mongo server, same pool size, no HTTP",
-    operationsPerSecond: mongo.out.operationsPerSecond,
-    latencyMs: mongo.out.latencyMs,
-    errors: mongo.out.errors,
-    cpuPer1k: {
-      client: (mongo.out.cpuSeconds / mongo.out.operations) * 1000,
-      mongo: (mongo.dbCpu / mongo.out.operations) * 1000,
-    },
-  });
+  await mongoCeiling(
+    "mongo.list",
+    `the list's find(category, active).sort(price, _id).limit(${LIST_LIMIT}).lean() + countDocuments, in parallel, no HTTP`,
+    "mongo-list.ts",
+    { categories: CATEGORIES, limit: LIST_LIMIT },
+  );
 
   const pg = await dbWindow("postgres", () =>
     runCeiling("pg-order-insert.ts", {

@@ -20,6 +20,8 @@ export type ScenarioResult = LoadFigures & {
   cpuPer1k: { services: number; byGroup: Record<string, number> };
   peakRssBytes: Record<string, number>;
   companion?: LoadFigures & { name: string };
+  /** Revalidating runs only: measured responses to requests that carried `If-None-Match`. */
+  conditional?: number;
   /** 201s received, warm-up included (every one must be an order that exists). */
   created: number;
   /** Load runs this scenario made (warm-up and measured): each may leave requests in flight when it stops. */
@@ -81,6 +83,7 @@ export async function runScenario(
     ...(companion && scenario.companion
       ? { companion: { name: scenario.companion.name, ...figures(companion, [200]) } }
       : {}),
+    ...(scenario.load.revalidate ? { conditional: main.conditional } : {}),
     created,
     runs: warm ? 2 : 1,
   };

@@ -2,7 +2,10 @@ import { CATEGORIES, type Fixtures } from "./fixtures.ts";
 import type { LoadSpec, RequestVariant } from "./load/load-spec.ts";
 import type { BenchOptions } from "./options.ts";
 
-export type CeilingName = "http" | "mongo.findById" | "pg.orderInsert";
+export type CeilingName = "http" | "mongo.findById" | "mongo.list" | "pg.orderInsert";
+
+/** Page size of the list scenarios; the `mongo.list` ceiling asks for the same. */
+export const LIST_LIMIT = 20;
 
 export type Scenario = {
   name: string;
@@ -37,7 +40,7 @@ export function buildScenarios(
   }));
   const list: RequestVariant[] = CATEGORIES.map((c) => ({
     method: "GET",
-    path: `/api/products?category=${c}&sort=price&limit=20`,
+    path: `/api/products?category=${c}&sort=price&limit=${LIST_LIMIT}`,
   }));
   const me: RequestVariant[] = fixtures.customers.map((c) => ({
     method: "GET",
@@ -97,18 +100,34 @@ export function buildScenarios(
       ceilings: ["http", "mongo.findById"],
     },
     {
+      name: "catalog.get-by-id.revalidate",
+      description:
+        "the gateway run, each connection sending back the ETag it got as If-None-Match (304 expected)",
+      load: { ...reads, baseUrl: urls.gateway, requests: byId, revalidate: true },
+      expectedStatuses: [200, 304],
+      ceilings: ["http", "mongo.findById"],
+    },
+    {
       name: "catalog.list",
       description: "GET /api/products?category=…&sort=price&limit=20 (8 categories of 25), product service",
       load: { ...reads, baseUrl: urls.products, requests: list },
       expectedStatuses: [200],
-      ceilings: ["http"],
+      ceilings: ["http", "mongo.list"],
     },
     {
       name: "catalog.list.gateway",
       description: "the same through the gateway",
       load: { ...reads, baseUrl: urls.gateway, requests: list },
       expectedStatuses: [200],
-      ceilings: ["http"],
+      ceilings: ["http", "mongo.list"],
+    },
+    {
+      name: "catalog.list.revalidate",
+      description:
+        "the list through the gateway, each connection revalidating with If-None-Match (304 expected)",
+      load: { ...reads, baseUrl: urls.gateway, requests: list, revalidate: true },
+      expectedStatuses: [200, 304],
+      ceilings: ["http", "mongo.list"],
     },
     {
       name: "auth.me",

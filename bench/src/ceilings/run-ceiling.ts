@@ -3,7 +3,7 @@ import type { CeilingOutput } from "./closed-loop.ts";
 
 /** Runs a ceiling script (this folder) as its own process; `onStart` gets its pid for CPU sampling. */
 export async function runCeiling(
-  script: "mongo-find-by-id.ts" | "pg-order-insert.ts",
+  script: "mongo-find-by-id.ts" | "mongo-list.ts" | "pg-order-insert.ts",
   args: Record<string, unknown>,
   onStart?: (pid: number) => void,
 ): Promise<CeilingOutput & { pid: number }> {

@@ -1,13 +1,12 @@
 // The load generator process: autocannon driven by a spec file (see load-spec.ts). Plain JavaScript so
 // Node can run it (autocannon sends noticeably more requests per CPU second under Node than under Bun).
-import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { createRequestSource } from "./request-source.mjs";
 
 /** @type {import("./load-spec.ts").LoadSpec} */
 const spec = JSON.parse(readFileSync(process.argv[2] ?? "", "utf8"));
-const variants = spec.requests.map((v) => ({ ...v, dynamic: v.body?.includes("{{uuid}}") ?? false }));
-let next = 0;
+const source = createRequestSource(spec.requests);
 
 const latencies = [];
 const statusCodes = {};
@@ -17,21 +16,8 @@ const instance = autocannon({
   connections: spec.connections,
   duration: spec.durationSec,
   timeout: 10,
-  requests: [
-    {
-      // Keeps autocannon's defaults (host, port) and sets this request's own parts.
-      setupRequest: (defaults) => {
-        const v = variants[next++ % variants.length];
-        return {
-          ...defaults,
-          method: v.method,
-          path: v.path,
-          headers: v.headers ?? {},
-          body: v.dynamic ? v.body.replaceAll("{{uuid}}", randomUUID()) : v.body,
-        };
-      },
-    },
-  ],
+  // Every connection gets its own entry, so a revalidating one keeps its own ETags.
+  setupClient: (client) => client.setRequests([source.entry(spec.revalidate ? new Map() : undefined)]),
 });
 instance.on("response", (_client, status, _bytes, ms) => {
   latencies.push(ms);
@@ -47,6 +33,7 @@ process.stdout.write(
     statusCodes,
     errors: result.errors,
     timeouts: result.timeouts,
+    conditional: source.conditional(),
     generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
   })}\n`,
 );
