@@ -19,7 +19,13 @@ export type AppDeps = {
   clock: Clock;
   logger: Logger;
   metrics: ServiceMetrics;
-  config: Pick<ProductServiceConfig, "INTERNAL_SERVICE_TOKEN" | "RESERVATION_LEASE_MS">;
+  config: Pick<
+    ProductServiceConfig,
+    | "INTERNAL_SERVICE_TOKEN"
+    | "RESERVATION_LEASE_MS"
+    | "CATALOG_MAX_AGE_SECONDS"
+    | "CATALOG_STALE_WHILE_REVALIDATE_SECONDS"
+  >;
 };
 
 /** Builds the whole HTTP surface from its dependencies; `service.ts` supplies them (tests override some). */
@@ -41,7 +47,16 @@ export function createApp(deps: AppDeps) {
     metrics: deps.metrics,
     ready: deps.db.ping,
   })
-    .use(productRoutes({ repository: products, verifier: deps.verifier }))
+    .use(
+      productRoutes({
+        repository: products,
+        verifier: deps.verifier,
+        cachePolicy: {
+          maxAgeSeconds: deps.config.CATALOG_MAX_AGE_SECONDS,
+          staleWhileRevalidateSeconds: deps.config.CATALOG_STALE_WHILE_REVALIDATE_SECONDS,
+        },
+      }),
+    )
     .use(
       trpcRoute(createProductRouter({ products, reservations }), {
         serviceToken: deps.config.INTERNAL_SERVICE_TOKEN,

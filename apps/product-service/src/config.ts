@@ -20,6 +20,13 @@ export const configSchema = z
     SEED_ON_EMPTY: flag.optional(),
     /** How long a reserve call may hold an order's reservation before another call may take it over. */
     RESERVATION_LEASE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /**
+     * How long shared caches and browsers may serve an anonymous catalog read without asking again (0:
+     * always revalidate), and how much longer they may serve it while revalidating in the background.
+     * A cached copy can be up to their sum old; the order path never reads it.
+     */
+    CATALOG_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(5),
+    CATALOG_STALE_WHILE_REVALIDATE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   })
   .superRefine((env, ctx) => refuseLocalFallbacks(env, ctx));
 

@@ -12,6 +12,8 @@ describe("product service configuration", () => {
       JWT_ISSUER: "ecom-user-service",
       JWKS_URL: "http://127.0.0.1:3001/api/users/.well-known/jwks.json",
       RESERVATION_LEASE_MS: 10_000,
+      CATALOG_MAX_AGE_SECONDS: 5,
+      CATALOG_STALE_WHILE_REVALIDATE_SECONDS: 30,
     });
     expect(env.SEED_ON_EMPTY).toBeUndefined();
     expect(loadConfig(configSchema, { ...local, SEED_ON_EMPTY: "false", PORT: "4000" })).toMatchObject({
@@ -42,5 +44,19 @@ describe("product service configuration", () => {
     const local = { MONGO_URL: "mongodb://127.0.0.1:27017" };
     expect(() => loadConfig(configSchema, { ...local, SEED_ON_EMPTY: "yes" })).toThrow("SEED_ON_EMPTY");
     expect(() => loadConfig(configSchema, { ...local, PORT: "99999" })).toThrow("PORT");
+    for (const value of ["-1", "1.5", "soon", "3601"])
+      expect(() => loadConfig(configSchema, { ...local, CATALOG_MAX_AGE_SECONDS: value })).toThrow(
+        "CATALOG_MAX_AGE_SECONDS",
+      );
+    expect(() =>
+      loadConfig(configSchema, { ...local, CATALOG_STALE_WHILE_REVALIDATE_SECONDS: "-5" }),
+    ).toThrow("CATALOG_STALE_WHILE_REVALIDATE_SECONDS");
+    expect(
+      loadConfig(configSchema, {
+        ...local,
+        CATALOG_MAX_AGE_SECONDS: "0",
+        CATALOG_STALE_WHILE_REVALIDATE_SECONDS: "0",
+      }),
+    ).toMatchObject({ CATALOG_MAX_AGE_SECONDS: 0, CATALOG_STALE_WHILE_REVALIDATE_SECONDS: 0 });
   });
 });

@@ -28,6 +28,8 @@ describe("when the mongo server is gone", () => {
       details: { dependency: "products database" },
     });
     expect(JSON.stringify(body)).not.toContain("at ");
+    // A 503 must not be cached or revalidated as if it were the catalog.
+    for (const header of ["etag", "cache-control", "vary"]) expect(res.headers.get(header)).toBeNull();
   });
 
   test("tRPC callers get SERVICE_UNAVAILABLE (503) so they retry", async () => {

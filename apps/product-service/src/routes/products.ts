@@ -1,6 +1,13 @@
 import { adminFirst, authPlugin, isAdmin, type TokenVerifier } from "@ecom/auth";
 import { errorBodySchema } from "@ecom/errors";
-import { noContent } from "@ecom/service-kit";
+import {
+  cacheableJson,
+  conditionalReadHeaders,
+  noContent,
+  notModified,
+  type SharedCachePolicy,
+  withCacheHeaders,
+} from "@ecom/service-kit";
 import { Elysia } from "elysia";
 import { planList } from "../repository/list-filter.ts";
 import type { ProductRepository } from "../repository/products.ts";
@@ -13,17 +20,24 @@ import {
   productView,
   stockDeltaBody,
 } from "../schemas/product.ts";
-import { parseQuery, queryParameters } from "./query-params.ts";
+import { openapiParameters, parseQuery } from "./query-params.ts";
 
 /** What every admin write can answer besides its own outcomes. */
 const adminFailures = { 401: errorBodySchema, 403: errorBodySchema, 503: errorBodySchema };
 /** A write that changes one product and returns it: PATCH of its fields or of its stock. */
 const productChanged = { 200: productView, 400: errorBodySchema, 404: errorBodySchema, ...adminFailures };
 const adminOnly = { security: [{ bearer: [] }], tags: ["products"] };
+const cachingNote =
+  " Answers carry a strong `ETag`; `If-None-Match` with it answers 304 without a body. Anonymous answers are `public` for `max-age` plus `stale-while-revalidate` seconds; with an Authorization header they are `private, no-store`.";
 
-/** The public catalog: reads for anyone, writes for admins. */
-export function productRoutes(deps: { repository: ProductRepository; verifier: TokenVerifier }) {
+/** The public catalog: reads for anyone (cacheable, conditional), writes for admins. */
+export function productRoutes(deps: {
+  repository: ProductRepository;
+  verifier: TokenVerifier;
+  cachePolicy: SharedCachePolicy;
+}) {
   const { repository } = deps;
+  const cacheable = cacheableJson(deps.cachePolicy);
   return new Elysia({ name: "product-routes", prefix: "/api/products" })
     .use(authPlugin(deps.verifier))
     .get(
@@ -36,13 +50,23 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
         return { items, page: plan.page, limit: plan.limit, total };
       },
       {
-        response: { 200: productList, 400: errorBodySchema, 503: errorBodySchema },
+        mapResponse: cacheable,
+        response: {
+          200: withCacheHeaders(productList),
+          304: notModified,
+          400: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "List and search products",
-          description:
-            "Active products only, unless an admin sends `includeInactive=true`. `q` matches name or description (case-insensitive substring); `tags=a,b` requires every tag.",
+          description: `Active products only, unless an admin sends \`includeInactive=true\`. \`q\` matches name or description (case-insensitive substring); \`tags=a,b\` requires every tag.${cachingNote}`,
           tags: ["products"],
-          parameters: queryParameters(listProductsQuery),
+          // Listed by hand: the query is read from the URL (parseQuery), and a `headers` schema would make the
+          // generator replace these with the header alone.
+          parameters: [
+            ...openapiParameters(listProductsQuery),
+            ...openapiParameters(conditionalReadHeaders, "header"),
+          ],
         },
       },
     )
@@ -54,10 +78,17 @@ export function productRoutes(deps: { repository: ProductRepository; verifier: T
       },
       {
         params: productIdParams,
-        response: { 200: productView, 404: errorBodySchema, 503: errorBodySchema },
+        headers: conditionalReadHeaders,
+        mapResponse: cacheable,
+        response: {
+          200: withCacheHeaders(productView),
+          304: notModified,
+          404: errorBodySchema,
+          503: errorBodySchema,
+        },
         detail: {
           summary: "Get one product",
-          description: "Inactive products are visible to admins only.",
+          description: `Inactive products are visible to admins only.${cachingNote}`,
           tags: ["products"],
         },
       },

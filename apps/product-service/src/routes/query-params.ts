@@ -22,12 +22,12 @@ export function parseQuery<S extends z.ZodObject>(schema: S, url: string): z.inf
   );
 }
 
-/** The same schema as OpenAPI query parameters, so the docs come from the one definition. */
-export function queryParameters(schema: z.ZodObject) {
+/** The same schema as OpenAPI query (or header) parameters, so the docs come from the one definition. */
+export function openapiParameters(schema: z.ZodObject, location: "query" | "header" = "query") {
   const json = z.toJSONSchema(schema) as { properties?: Record<string, object>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
-    in: "query" as const,
+    in: location,
     required: json.required?.includes(name) ?? false,
     schema: property,
   }));

@@ -23,7 +23,7 @@ export type Fixture = {
   call(
     method: string,
     path: string,
-    options?: { body?: unknown; token?: string; raw?: string },
+    options?: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> },
   ): Promise<Response>;
   /** A tRPC call through `app.handle`, with the internal credential unless `serviceToken` is null. */
   trpc(
@@ -40,13 +40,16 @@ export type Fixture = {
  * with a test issuer's keys instead of the user service's JWKS and a captured log. The catalog starts
  * empty (no demo seed), so suites count only what they create.
  */
-export async function startFixture(options: { leaseMs?: number } = {}): Promise<Fixture> {
+export async function startFixture(
+  options: { leaseMs?: number; env?: Record<string, string> } = {},
+): Promise<Fixture> {
   const mongo = await startMongo();
   const config = loadConfig(configSchema, {
     MONGO_URL: mongo.url,
     INTERNAL_SERVICE_TOKEN: SERVICE_TOKEN,
     RESERVATION_LEASE_MS: String(options.leaseMs ?? 10_000),
     SEED_ON_EMPTY: "false",
+    ...options.env,
   });
   // The database and the service share one clock: the models stamp times with it too.
   const clock = systemClock;
@@ -63,7 +66,7 @@ export async function startFixture(options: { leaseMs?: number } = {}): Promise<
   const adminToken = await issuer.sign({ sub: crypto.randomUUID(), role: "admin" });
   const customerToken = await issuer.sign({ sub: crypto.randomUUID(), role: "customer" });
   const call: Fixture["call"] = (method, path, opts = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
     if (body !== undefined) headers["content-type"] = "application/json";
