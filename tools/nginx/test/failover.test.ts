@@ -3,8 +3,10 @@ import { type NginxProcess, startNginx } from "../src/index.ts";
 import { closedAddress, httpsFetch, startDroppingInstance, startInstance } from "./fake-instances.ts";
 
 const healthy = startInstance();
+// Answers only once the suite is over: a 504 during a test can only be nginx's read timeout.
+const hang = Promise.withResolvers<void>();
 const slow = startInstance(async () => {
-  await Bun.sleep(3000);
+  await hang.promise;
   return Response.json({ late: true });
 });
 let nginx: NginxProcess | undefined;
@@ -13,6 +15,7 @@ afterEach(async () => {
   nginx = undefined;
 });
 afterAll(() => {
+  hang.resolve();
   healthy.stop();
   slow.stop();
 });
