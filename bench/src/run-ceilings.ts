@@ -65,6 +65,20 @@ export async function runCeilings(
     const measuredShare = options.durationSec / (options.durationSec + options.warmupSec);
     return { out, dbCpu: (usage.cpuSeconds.db ?? 0) * measuredShare };
   };
+  /** A ceiling run by a client script against a database: CPU of the client and of the database. */
+  const dbResult = (
+    name: CeilingName,
+    description: string,
+    db: "mongo" | "postgres",
+    { out, dbCpu }: Awaited<ReturnType<typeof dbWindow>>,
+  ): CeilingResult => ({
+    name,
+    description,
+    operationsPerSecond: out.operationsPerSecond,
+    latencyMs: out.latencyMs,
+    errors: out.errors,
+    cpuPer1k: { client: (out.cpuSeconds / out.operations) * 1000, [db]: (dbCpu / out.operations) * 1000 },
+  });
   const timing = { durationSec: options.durationSec, warmupSec: options.warmupSec };
 
   const mongoCeiling = async (
@@ -82,17 +96,7 @@ export async function runCeilings(
         ...timing,
       }),
     );
-    results.push({
-      name,
-      description,
-      operationsPerSecond: mongo.out.operationsPerSecond,
-      latencyMs: mongo.out.latencyMs,
-      errors: mongo.out.errors,
-      cpuPer1k: {
-        client: (mongo.out.cpuSeconds / mongo.out.operations) * 1000,
-        mongo: (mongo.dbCpu / mongo.out.operations) * 1000,
-      },
-    });
+    results.push(dbResult(name, description, "mongo", mongo));
   };
   await mongoCeiling(
     "mongo.findById",
@@ -117,16 +121,13 @@ export async function runCeilings(
       ...timing,
     }),
   );
-  results.push({
-    name: "pg.orderInsert",
-    description: "one transaction inserting an order and its 2 lines (Kysely, pg pool of 10), no HTTP",
-    operationsPerSecond: pg.out.operationsPerSecond,
-    latencyMs: pg.out.latencyMs,
-    errors: pg.out.errors,
-    cpuPer1k: {
-      client: (pg.out.cpuSeconds / pg.out.operations) * 1000,
-      postgres: (pg.dbCpu / pg.out.operations) * 1000,
-    },
-  });
+  results.push(
+    dbResult(
+      "pg.orderInsert",
+      "one transaction inserting an order and its 2 lines (Kysely, pg pool of 10), no HTTP",
+      "postgres",
+      pg,
+    ),
+  );
   return results;
 }

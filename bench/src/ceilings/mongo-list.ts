@@ -1,5 +1,5 @@
 import { planList } from "@ecom/product-service/list-plan";
-import mongoose from "mongoose";
+import { openCatalogCollection } from "./catalog-collection.ts";
 import { ceilingArgs, closedLoop, printOutput } from "./closed-loop.ts";
 
 /**
@@ -18,14 +18,7 @@ const args = ceilingArgs<{
   warmupSec: number;
 }>();
 
-const connection = await mongoose
-  .createConnection(args.url, { dbName: args.dbName, maxPoolSize: 20, autoIndex: false })
-  .asPromise();
-// Schema-less view of the service's collection; `holdsByOrder` is left out as the service's schema does.
-const products = connection.model(
-  "BenchProduct",
-  new mongoose.Schema({ _id: String }, { strict: false, collection: "products" }),
-);
+const { products, close } = await openCatalogCollection(args);
 printOutput(
   await closedLoop({
     ...args,
@@ -48,4 +41,4 @@ printOutput(
     },
   }),
 );
-await connection.close();
+await close();
