@@ -1,14 +1,14 @@
 import { AppError } from "@ecom/errors";
 import { isValidRequestId, type Logger, newRequestId, requestPath } from "@ecom/observability";
 import {
-  canonicalAddress,
   inspectRequest,
+  type Peer,
   type PeerSource,
   type RequestLimits,
+  socketPeer,
   type TrustedProxies,
 } from "@ecom/request-guard";
 import { docsPage, specPath } from "./docs-page.ts";
-import type { Peer } from "./forward-headers.ts";
 import { jsonError } from "./json-error.ts";
 import { proxy } from "./proxy.ts";
 import { matchUpstream, type UpstreamUrls, upstreamTable } from "./routes.ts";
@@ -65,9 +65,7 @@ export function createGateway(deps: GatewayDeps) {
     const started = performance.now();
     const incoming = request.headers.get("x-request-id");
     const requestId = isValidRequestId(incoming) ? incoming : newRequestId();
-    const seen = server.requestIP(request)?.address;
-    const address = seen === undefined ? undefined : (canonicalAddress(seen) ?? seen);
-    const peer = { address, trusted: address !== undefined && deps.trustedProxies.trusts(address) };
+    const peer = socketPeer(server.requestIP(request)?.address, deps.trustedProxies);
     const response = await route(request, requestId, peer);
     const pathname = requestPath(request.url);
     if (pathname !== "/health/live") {

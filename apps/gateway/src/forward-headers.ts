@@ -1,3 +1,5 @@
+import type { Peer } from "@ecom/request-guard";
+
 /** Headers that describe one hop only (RFC 9110 §7.6.1) and must not be passed on. */
 const hopByHop = [
   "connection",
@@ -17,9 +19,6 @@ export function withoutHopByHop(source: Headers): Headers {
   for (const name of hopByHop) headers.delete(name);
   return headers;
 }
-
-/** The socket peer, and whether it is one of the configured proxies (`TRUSTED_PROXIES`). */
-export type Peer = { address: string | undefined; trusted: boolean };
 
 /** Forwarding headers a client could forge; believed only when a trusted proxy sent them. */
 const forwardingHeaders = ["x-forwarded-for", "x-real-ip", "forwarded"];

@@ -1,5 +1,6 @@
 import type { Logger } from "@ecom/observability";
-import { type Peer, upstreamHeaders, withoutHopByHop } from "./forward-headers.ts";
+import type { Peer } from "@ecom/request-guard";
+import { upstreamHeaders, withoutHopByHop } from "./forward-headers.ts";
 import { jsonError } from "./json-error.ts";
 import type { Upstream } from "./routes.ts";
 

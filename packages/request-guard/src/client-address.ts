@@ -113,6 +113,14 @@ export function trustedProxies(cidrs: readonly string[]): TrustedProxies {
   };
 }
 
+/** The socket peer, canonical, and whether it is one of the trusted proxies. */
+export type Peer = { address: string | undefined; trusted: boolean };
+
+export function socketPeer(address: string | undefined, trusted: TrustedProxies): Peer {
+  const canonical = address === undefined ? undefined : (canonicalAddress(address) ?? address);
+  return { address: canonical, trusted: canonical !== undefined && trusted.trusts(canonical) };
+}
+
 /**
  * The client's address. The socket peer is the client unless it is a trusted proxy; then
  * X-Forwarded-For is walked from the right (each proxy appends the address it accepted), skipping
@@ -125,8 +133,9 @@ export function resolveClientAddress(
   peer: string | undefined,
   trusted: TrustedProxies,
 ): string | undefined {
-  let client = peer === undefined ? undefined : (canonicalAddress(peer) ?? peer);
-  if (client === undefined || !trusted.trusts(client)) return client;
+  const socket = socketPeer(peer, trusted);
+  let client = socket.address;
+  if (!socket.trusted) return client;
   const hops = request.headers.get("x-forwarded-for")?.split(",") ?? [];
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = canonicalAddress(hops[i] as string);

@@ -2,8 +2,10 @@ export {
   addressBlock,
   canonicalAddress,
   clientAddressResolver,
+  type Peer,
   type PeerSource,
   resolveClientAddress,
+  socketPeer,
   type TrustedProxies,
   trustedProxies,
 } from "./client-address.ts";
