@@ -6,6 +6,7 @@ import { createServiceApp } from "@ecom/service-kit";
 import { trpcRoute } from "@ecom/trpc-kit";
 import type { ProductServiceConfig } from "./config.ts";
 import type { ProductsDatabase } from "./db/database.ts";
+import { withReadCache } from "./read-cache/cached-catalog.ts";
 import { createProductRepository } from "./repository/products.ts";
 import { createReservationRepository } from "./repository/reservations.ts";
 import { productRoutes } from "./routes/products.ts";
@@ -25,18 +26,27 @@ export type AppDeps = {
     | "RESERVATION_LEASE_MS"
     | "CATALOG_MAX_AGE_SECONDS"
     | "CATALOG_STALE_WHILE_REVALIDATE_SECONDS"
+    | "CATALOG_READ_CACHE_TTL_MS"
+    | "CATALOG_READ_CACHE_MAX_PRODUCTS"
   >;
 };
 
 /** Builds the whole HTTP surface from its dependencies; `service.ts` supplies them (tests override some). */
 export function createApp(deps: AppDeps) {
-  const products = createProductRepository(deps.db.products);
-  const reservations = createReservationRepository({
-    products: deps.db.products,
-    reservations: deps.db.reservations,
-    clock: deps.clock,
-    leaseMs: deps.config.RESERVATION_LEASE_MS,
-  });
+  const { products, reservations } = withReadCache(
+    createProductRepository(deps.db.products),
+    createReservationRepository({
+      products: deps.db.products,
+      reservations: deps.db.reservations,
+      clock: deps.clock,
+      leaseMs: deps.config.RESERVATION_LEASE_MS,
+    }),
+    {
+      ttlMs: deps.config.CATALOG_READ_CACHE_TTL_MS,
+      maxWeight: deps.config.CATALOG_READ_CACHE_MAX_PRODUCTS,
+      clock: deps.clock,
+    },
+  );
   return createServiceApp({
     limits: deps.limits,
     name: "product-service",

@@ -27,6 +27,13 @@ export const configSchema = z
      */
     CATALOG_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(5),
     CATALOG_STALE_WHILE_REVALIDATE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+    /**
+     * How long this replica serves a list or a product from memory (0: never). Its own writes clear it at
+     * once; another replica's writes, stock taken by orders there included, show within this time.
+     */
+    CATALOG_READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    /** The most products held in that cache, summed over lists and single products: a bound on its memory. */
+    CATALOG_READ_CACHE_MAX_PRODUCTS: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   })
   .superRefine((env, ctx) => refuseLocalFallbacks(env, ctx));
 

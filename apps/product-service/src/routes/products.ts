@@ -28,7 +28,7 @@ const adminFailures = { 401: errorBodySchema, 403: errorBodySchema, 503: errorBo
 const productChanged = { 200: productView, 400: errorBodySchema, 404: errorBodySchema, ...adminFailures };
 const adminOnly = { security: [{ bearer: [] }], tags: ["products"] };
 const cachingNote =
-  " Answers carry a strong `ETag`; `If-None-Match` with it answers 304 without a body. Anonymous answers are `public` for `max-age` plus `stale-while-revalidate` seconds; with an Authorization header they are `private, no-store`.";
+  " Answers carry a strong `ETag`; `If-None-Match` with it answers 304 without a body. Anonymous answers are `public` for `max-age` plus `stale-while-revalidate` seconds; with an Authorization header they are `private, no-store`. Each replica also serves reads from memory for up to `CATALOG_READ_CACHE_TTL_MS` (1 s by default): its own writes show at once, another replica's (stock taken by orders there included) within that time.";
 
 /** The public catalog: reads for anyone (cacheable, conditional), writes for admins. */
 export function productRoutes(deps: {
